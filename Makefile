@@ -1,0 +1,146 @@
+# Reservoir: build, run, debug and test.
+#
+#   make run    [BOOT=bios|uefi] [ACCEL=kvm|tcg] [MEM=256M] [CMDLINE="..."]
+#   make test   host unit tests + in-kernel tests on both boot paths
+#   make debug  QEMU halted with its gdb stub, and gdb attached to it
+#
+# docs/testing.md and docs/boot.md explain the pieces. Every target first checks that
+# the Debian packages it needs are installed (tools/ensure-deps.sh) and installs them.
+
+BUILD   ?= build
+BOOT    ?= bios
+ACCEL   ?=
+MEM     ?= 256M
+CMDLINE ?=
+TIMEOUT ?=
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
+
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+
+# ---------------------------------------------------------------------------
+# The kernel: freestanding, higher half, no SSE (the BIOS path has it off),
+# frame pointers kept for backtraces.
+# ---------------------------------------------------------------------------
+WARNINGS := -Wall -Wextra -Werror
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-stack-protector \
+	-fno-pic -fno-pie -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing \
+	-Ikernel -Iboot -MMD -MP
+KERNEL_ASFLAGS := -g -Ikernel/arch/x86_64 -Iboot/multiboot2 -MMD -MP
+KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=4096 -z noexecstack \
+	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
+
+KERNEL_C := $(wildcard kernel/*.c kernel/lib/*.c kernel/arch/x86_64/*.c mm/*.c \
+	tests/kernel/*.c) boot/multiboot2/multiboot2.c
+KERNEL_S := $(wildcard kernel/arch/x86_64/*.S) boot/multiboot2/entry32.S
+KERNEL_OBJS := $(patsubst %.c,$(BUILD)/kernel-obj/%.o,$(KERNEL_C)) \
+	$(patsubst %.S,$(BUILD)/kernel-obj/%.o,$(KERNEL_S))
+KERNEL_ELF := $(BUILD)/kernel.elf
+
+# ---------------------------------------------------------------------------
+# Host unit tests: the portable sources compiled for Linux with ASan and UBSan.
+# format.c's snprintf/vsnprintf are renamed so they do not collide with libc's.
+# ---------------------------------------------------------------------------
+PORTABLE_C := kernel/lib/format.c kernel/lib/log.c kernel/lib/argv.c kernel/lib/ktest.c \
+	kernel/lib/panic.c kernel/lib/ksyms.c kernel/options.c kernel/bootinfo.c \
+	kernel/arch/x86_64/trap_describe.c boot/multiboot2/multiboot2.c \
+	$(wildcard mm/*.c)
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Ikernel -Iboot -Itests/host \
+	-Dsnprintf=res_snprintf -Dvsnprintf=res_vsnprintf -DRESERVOIR_HOST=1 -MMD -MP
+HOST_SUPPORT_C := tests/host/test_main.c tests/host/host_support.c
+HOST_TESTS_C := $(wildcard tests/host/test_*.c)
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(filter-out tests/host/test_main.c,$(HOST_TESTS_C)))
+HOST_LIB := $(BUILD)/host/libportable.a
+HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_C))
+HOST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_SUPPORT_C))
+
+GRUB_ISO := $(BUILD)/grub-bios.iso
+
+.PHONY: all kernel run test debug host-tests deps clean
+all: kernel $(GRUB_ISO) efi
+
+include boot/efi/efi.mk
+.PHONY: efi
+efi: $(EFI_LOADER)
+
+kernel: $(KERNEL_ELF)
+
+deps:
+	$(Q)tools/ensure-deps.sh build
+
+$(BUILD)/kernel-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel-obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+# Three links so the embedded symbol table describes the image that holds it: the first
+# has an empty table, the second a table of the right size, the third the right addresses.
+$(KERNEL_ELF): $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld tools/gen-ksyms.sh
+	@mkdir -p $(BUILD)/ksyms
+	$(Q)tools/gen-ksyms.sh > $(BUILD)/ksyms/ksyms0.S
+	$(Q)$(CC) -c $(BUILD)/ksyms/ksyms0.S -o $(BUILD)/ksyms/ksyms0.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@.1 $(KERNEL_OBJS) $(BUILD)/ksyms/ksyms0.o
+	$(Q)tools/gen-ksyms.sh $@.1 > $(BUILD)/ksyms/ksyms1.S
+	$(Q)$(CC) -c $(BUILD)/ksyms/ksyms1.S -o $(BUILD)/ksyms/ksyms1.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@.2 $(KERNEL_OBJS) $(BUILD)/ksyms/ksyms1.o
+	$(Q)tools/gen-ksyms.sh $@.2 > $(BUILD)/ksyms/ksyms2.S
+	$(Q)$(CC) -c $(BUILD)/ksyms/ksyms2.S -o $(BUILD)/ksyms/ksyms2.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms/ksyms2.o
+	$(Q)tools/gen-ksyms.sh $@ | cmp -s - $(BUILD)/ksyms/ksyms2.S || \
+		{ echo "kernel symbol table did not settle after three links" >&2; exit 1; }
+	$(Q)rm -f $@.1 $@.2
+	@echo "  LD      $@"
+
+# A GRUB image for BIOS boots that holds only GRUB and its configuration: the kernel,
+# its command line and the initrd come from a FAT disk made per run (tools/qemu-run.sh).
+$(GRUB_ISO): boot/multiboot2/grub.cfg
+	@mkdir -p $(BUILD)/iso/boot/grub
+	$(Q)cp boot/multiboot2/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
+	@echo "  GRUB    $@"
+
+$(BUILD)/host-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HOST_LIB): $(HOST_LIB_OBJS)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/host/test_%: $(BUILD)/host-obj/tests/host/test_%.o $(HOST_SUPPORT_OBJS) $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_SUPPORT_OBJS) $(HOST_LIB)
+
+host-tests: $(HOST_TESTS)
+
+RUN_ARGS = --boot $(BOOT) --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL)) \
+	$(if $(TIMEOUT),--timeout $(TIMEOUT)) --cmdline "$(CMDLINE)"
+
+run:
+	$(Q)tools/ensure-deps.sh run
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/qemu-run.sh $(RUN_ARGS) --console
+
+debug:
+	$(Q)tools/ensure-deps.sh debug
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/qemu-run.sh $(RUN_ARGS) --console --gdb
+
+test:
+	$(Q)tools/ensure-deps.sh test
+	$(Q)$(MAKE) --no-print-directory all host-tests
+	$(Q)tools/run-tests.sh --extra-cmdline "$(CMDLINE)" $(if $(ACCEL),--accel $(ACCEL))
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(HOST_SUPPORT_OBJS:.o=.d) \
+	$(patsubst $(BUILD)/host/%,$(BUILD)/host-obj/tests/host/%.d,$(HOST_TESTS))

@@ -1,0 +1,97 @@
+/*
+ * From the boot entry to the end of a run.
+ *
+ * kernel_boot_entry() is called by start.S on the boot page tables with the protocol
+ * magic and the physical address of what the boot path left. It turns that into the
+ * kernel's own struct boot_info (copied, so no loader memory is needed afterwards) and
+ * calls kernel_main(), which sets up the CPU, reports the machine and either runs the
+ * in-kernel tests or, for now, ends the run.
+ */
+#include <stdint.h>
+
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/qemu_exit.h"
+#include "arch/x86_64/serial.h"
+#include "boot_info.h"
+#include "bootinfo.h"
+#include "lib/ktest.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "multiboot2/multiboot2.h"
+#include "options.h"
+
+#define MIB (1024ull * 1024)
+
+static struct boot_info boot_info;
+static struct kernel_options options;
+
+__attribute__((noreturn)) static void kernel_main(void);
+
+static void print_memory_map(void)
+{
+    for (uint32_t i = 0; i < boot_info.mmap_count; i++) {
+        const struct boot_mem_region *r = &boot_info.mmap[i];
+        log_debug("  [0x%012llx-0x%012llx) %s", (unsigned long long)r->base,
+                  (unsigned long long)(r->base + r->length), boot_mem_type_name(r->type));
+    }
+}
+
+static void print_memory_summary(void)
+{
+    struct boot_mem_summary s;
+    bootinfo_summarize(&boot_info, &s);
+    /* Rounded to whole MiB so both boot paths print the same line for the same -m. */
+    kprintf("memory: %llu MiB installed, %llu MiB usable\n",
+            (unsigned long long)((s.installed + MIB / 2) / MIB),
+            (unsigned long long)(s.usable / MIB));
+    log_info("memory map: %u entries, firmware %llu KiB, reserved %llu KiB, RAM top 0x%llx",
+             boot_info.mmap_count, (unsigned long long)(s.firmware / 1024),
+             (unsigned long long)(s.reserved / 1024), (unsigned long long)s.ram_top);
+}
+
+void kernel_boot_entry(uint64_t magic, uint64_t info)
+{
+    const char *why = "unknown boot protocol";
+    int ok = -1;
+
+    serial_init();
+    if (magic == MULTIBOOT2_BOOTLOADER_MAGIC)
+        ok = multiboot2_parse(info, &boot_info, &why);
+    else if (magic == BOOT_INFO_MAGIC)
+        ok = bootinfo_accept((const struct boot_info *)(uintptr_t)info, &boot_info, &why);
+    if (ok < 0) {
+        kprintf("reservoir: cannot use what the boot loader passed: %s\n", why);
+        qemu_exit(EXIT_EARLY_BOOT);
+    }
+    kernel_main();
+}
+
+static void kernel_main(void)
+{
+    gdt_init();
+    idt_init();
+
+    kprintf("Reservoir x86-64 kernel, booted by %s (%s)\n", boot_info.loader_name,
+            boot_info.protocol == BOOT_PROTOCOL_UEFI ? "uefi" : "multiboot2");
+    options_parse(boot_info.cmdline, &options);
+    log_set_level(options.loglevel);
+    log_info("command line: %s", boot_info.cmdline);
+
+    if (boot_info.mmap_truncated)
+        log_warn("memory map: the loader dropped entries past %u", BOOT_MMAP_MAX);
+    bootinfo_normalize_mmap(&boot_info);
+    print_memory_map();
+    print_memory_summary();
+    if (boot_info.initrd_size)
+        log_info("initrd: %llu bytes at 0x%llx", (unsigned long long)boot_info.initrd_size,
+                 (unsigned long long)boot_info.initrd_base);
+
+    if (options.run_tests) {
+        int failed = ktest_run(&options);
+        kprintf("reservoir: tests done\n");
+        qemu_exit(failed ? EXIT_FAILURE_CODE : EXIT_SUCCESS_CODE);
+    }
+    kprintf("reservoir: nothing more to run; goodbye\n");
+    qemu_exit(EXIT_SUCCESS_CODE);
+}

@@ -1,0 +1,172 @@
+#!/bin/bash
+# Boots the kernel once in QEMU and turns what happened into an exit status.
+#
+#   qemu-run.sh --boot bios|uefi [--accel kvm|tcg] [--mem 256M] [--cmdline "..."]
+#               [--initrd FILE] [--timeout SECONDS] [--log FILE] [--console] [--gdb]
+#
+# Both boot paths read the same FAT disk, written fresh for each run with mtools:
+#   /EFI/BOOT/BOOTX64.EFI   the UEFI loader (boot/efi)
+#   /reservoir/kernel.elf   the kernel
+#   /reservoir/cmdline.txt  the command line (read by the UEFI loader)
+#   /reservoir/grub.cfg     multiboot2/module2 lines (sourced by GRUB on the BIOS path)
+#   /reservoir/initrd       the initrd, when given
+# BIOS boots GRUB from build/grub-bios.iso, which finds that disk; UEFI boots OVMF,
+# which starts BOOTX64.EFI from it.
+#
+# Exit status: 0 the kernel reported success, 1 it reported failure, 2 it panicked,
+# 3 it could not start (bad boot information, CPU without long mode), 124 timed out,
+# 125 QEMU ended without a verdict from the kernel (triple fault, QEMU error).
+# The serial log is kept; its path is printed whenever the run did not succeed.
+set -u
+
+BUILD=${BUILD:-build}
+boot=bios accel="" mem=256M cmdline="" initrd="" timeout="" log="" console=0 gdb=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --boot) boot=$2; shift 2 ;;
+        --accel) accel=$2; shift 2 ;;
+        --mem) mem=$2; shift 2 ;;
+        --cmdline) cmdline=$2; shift 2 ;;
+        --initrd) initrd=$2; shift 2 ;;
+        --timeout) timeout=$2; shift 2 ;;
+        --log) log=$2; shift 2 ;;
+        --console) console=1; shift ;;
+        --gdb) gdb=1; shift ;;
+        *) echo "qemu-run: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+
+die() { echo "qemu-run: $*" >&2; exit 125; }
+
+case "$boot" in bios|uefi) ;; *) die "BOOT must be bios or uefi, not '$boot'" ;; esac
+[[ "$mem" =~ ^[0-9]+[MG]?$ ]] || die "MEM must look like 256M or 2G, not '$mem'"
+[ -z "$timeout" ] && { [ "$boot" = uefi ] && timeout=120 || timeout=60; }
+[ "$gdb" = 1 ] && timeout=0
+[ -n "$initrd" ] && [ ! -f "$initrd" ] && die "initrd '$initrd' not found"
+
+kernel=$BUILD/kernel.elf
+loader=$BUILD/boot/efi/BOOTX64.EFI
+iso=$BUILD/grub-bios.iso
+for f in "$kernel" "$loader" "$iso"; do
+    [ -f "$f" ] || die "$f is missing: run make first"
+done
+
+# KVM only where it is hardware virtualization; on these machines /dev/kvm can be a
+# software hypervisor that cannot run this kernel (shared notes, qemu-and-boot-facts).
+hw_virt=0
+if grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+    hw_virt=1
+fi
+case "$accel" in
+    "") [ $hw_virt = 1 ] && accel=kvm || accel=tcg ;;
+    kvm|tcg) ;;
+    *) die "ACCEL must be kvm or tcg, not '$accel'" ;;
+esac
+if [ "$accel" = kvm ]; then
+    accel_args=(-accel kvm -cpu host)
+    accel_desc="KVM (-cpu host)"
+    [ $hw_virt = 1 ] || accel_desc="KVM (-cpu host), forced: this CPU shows no vmx/svm"
+else
+    accel_args=(-accel tcg -cpu max)
+    accel_desc="TCG (-cpu max)"
+    [ $hw_virt = 1 ] || accel_desc="TCG (-cpu max): no hardware virtualization here"
+fi
+
+mkdir -p "$BUILD/run"
+rundir=$(mktemp -d "$BUILD/run/$boot.XXXXXX")
+[ -z "$log" ] && log=$rundir/serial.log
+: > "$log"
+cleanup() { rm -f "$rundir/disk.img" "$rundir/OVMF_VARS.fd" "$rundir"/*.cfg "$rundir/cmdline.txt"; }
+trap cleanup EXIT
+
+# The FAT disk: 16 MiB plus what the files need, so big initrds fit.
+payload=$(( $(stat -c %s "$kernel") + $(stat -c %s "$loader") ))
+[ -n "$initrd" ] && payload=$(( payload + $(stat -c %s "$initrd") ))
+mib=$(( payload / 1048576 + 16 ))
+disk=$rundir/disk.img
+truncate -s "${mib}M" "$disk"
+mformat -i "$disk" -h 64 -s 32 -T $(( mib * 2048 )) :: >/dev/null 2>&1 ||
+    die "mformat failed on $disk"
+
+# The command line goes in a file, byte for byte: GRUB would re-quote the arguments of its
+# multiboot2 line, so on the BIOS path the file is a module named "cmdline" (multiboot2.c).
+printf '%s' "$cmdline" > "$rundir/cmdline.txt"
+{
+    printf 'multiboot2 /reservoir/kernel.elf\n'
+    printf 'module2 /reservoir/cmdline.txt cmdline\n'
+    [ -n "$initrd" ] && printf 'module2 /reservoir/initrd initrd\n'
+} > "$rundir/grub.cfg"
+
+mmd -i "$disk" ::/EFI ::/EFI/BOOT ::/reservoir || die "mmd failed"
+mcopy -i "$disk" "$loader" ::/EFI/BOOT/BOOTX64.EFI || die "mcopy failed"
+mcopy -i "$disk" "$kernel" ::/reservoir/kernel.elf || die "mcopy failed"
+mcopy -i "$disk" "$rundir/cmdline.txt" ::/reservoir/cmdline.txt || die "mcopy failed"
+mcopy -i "$disk" "$rundir/grub.cfg" ::/reservoir/grub.cfg || die "mcopy failed"
+[ -n "$initrd" ] && { mcopy -i "$disk" "$initrd" ::/reservoir/initrd || die "mcopy failed"; }
+
+args=(-machine q35 -m "$mem" "${accel_args[@]}" -display none -no-reboot -nic none
+      -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04
+      -drive "file=$disk,format=raw,if=ide,index=1")
+if [ "$boot" = bios ]; then
+    args+=(-drive "file=$iso,format=raw,if=ide,index=0,media=cdrom,readonly=on" -boot d)
+else
+    ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$rundir/OVMF_VARS.fd"
+    args+=(-drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
+           -drive "if=pflash,format=raw,file=$rundir/OVMF_VARS.fd")
+fi
+
+if [ "$gdb" = 1 ]; then
+    port=$(( 20000 + RANDOM % 20000 ))
+    args+=(-S -gdb "tcp:127.0.0.1:$port")
+    cat > "$rundir/gdbinit" <<EOF
+set pagination off
+file $kernel
+target remote 127.0.0.1:$port
+echo Reservoir: kernel symbols loaded; QEMU is halted before the firmware. 'continue' boots.\n
+EOF
+    echo "qemu-run: QEMU waits for gdb on port $port; gdb -x $rundir/gdbinit" >&2
+fi
+
+echo "qemu-run: $boot, $accel_desc, $mem" >&2
+start=$(date +%s.%N)
+if [ "$gdb" = 1 ]; then
+    qemu-system-x86_64 "${args[@]}" &
+    qemu=$!
+    sleep 0.5
+    gdb -q -x "$rundir/gdbinit"
+    kill $qemu 2>/dev/null
+    wait $qemu
+    exit 0
+fi
+
+if [ "$console" = 1 ]; then
+    # Show the serial console from the first line the loader or the kernel prints;
+    # firmware and GRUB chatter (with its terminal escapes) stays in the log.
+    args=("${args[@]/#file:$log/stdio}")
+    timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${args[@]}" 2>"$rundir/qemu.err" </dev/null |
+        tee "$log" |
+        awk '{ gsub(/\033\[[0-9;?]*[A-Za-z]/, ""); sub(/\r$/, "") }
+             shown || tolower($0) ~ /reservoir/ { shown = 1; print; fflush() }'
+    qemu_status=${PIPESTATUS[0]}
+else
+    timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${args[@]}" 2>"$rundir/qemu.err" </dev/null
+    qemu_status=$?
+fi
+end=$(date +%s.%N)
+
+case $qemu_status in
+    33) status=0 verdict="success" ;;
+    35) status=1 verdict="the kernel reported failure" ;;
+    37) status=2 verdict="kernel panic" ;;
+    39) status=3 verdict="the kernel could not start" ;;
+    124|137) status=124 verdict="timed out after ${timeout} s" ;;
+    *) status=125 verdict="QEMU exited with status $qemu_status and no verdict from the kernel (triple fault or QEMU error)" ;;
+esac
+secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+echo "qemu-run: $boot: $verdict in $secs s" >&2
+if [ $status != 0 ]; then
+    [ -s "$rundir/qemu.err" ] && sed 's/^/qemu: /' "$rundir/qemu.err" >&2
+    echo "qemu-run: serial log: $log" >&2
+fi
+exit $status
