@@ -27,7 +27,9 @@ OBJCOPY := objcopy
 WARNINGS := -Wall -Wextra -Werror
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-stack-protector \
 	-fno-pic -fno-pie -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
-	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-fno-strict-aliasing \
+	-fno-toplevel-reorder \
 	-Ikernel -Iboot -MMD -MP
 KERNEL_ASFLAGS := -g -Ikernel/arch/x86_64 -Iboot/multiboot2 -MMD -MP
 KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=4096 -z noexecstack \
@@ -72,11 +74,19 @@ kernel: $(KERNEL_ELF)
 deps:
 	$(Q)tools/ensure-deps.sh build
 
-$(BUILD)/kernel-obj/%.o: %.c
+# Objects depend on the flags they were built with: changing a flag rebuilds them.
+$(BUILD)/%.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(FLAGS_$*)' | cmp -s - $@ || echo '$(FLAGS_$*)' > $@
+FLAGS_kernel = $(KERNEL_CFLAGS) $(KERNEL_ASFLAGS) $(KERNEL_LDFLAGS)
+FLAGS_host = $(HOST_CFLAGS)
+.PHONY: FORCE
+
+$(BUILD)/kernel-obj/%.o: %.c $(BUILD)/kernel.flags
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel-obj/%.o: %.S
+$(BUILD)/kernel-obj/%.o: %.S $(BUILD)/kernel.flags
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
@@ -107,11 +117,12 @@ $(GRUB_ISO): boot/multiboot2/grub.cfg
 		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
 	@echo "  GRUB    $@"
 
-$(BUILD)/host-obj/%.o: %.c
+$(BUILD)/host-obj/%.o: %.c $(BUILD)/host.flags
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(HOST_LIB): $(HOST_LIB_OBJS)
+	@mkdir -p $(dir $@)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
@@ -138,6 +149,9 @@ test:
 	$(Q)tools/ensure-deps.sh test
 	$(Q)$(MAKE) --no-print-directory all host-tests
 	$(Q)tools/run-tests.sh --extra-cmdline "$(CMDLINE)" $(if $(ACCEL),--accel $(ACCEL))
+
+# Keep objects make considers intermediate, so rebuilds stay incremental.
+.SECONDARY:
 
 clean:
 	rm -rf $(BUILD)

@@ -95,3 +95,58 @@ static void kernel_main(void)
     kprintf("reservoir: nothing more to run; goodbye\n");
     qemu_exit(EXIT_SUCCESS_CODE);
 }
+
+/* What every boot path must have handed over, checked on the machine itself. */
+#include "lib/ktest.h"
+#include "lib/string.h"
+
+extern char __kernel_phys_start[], __kernel_phys_end[];
+
+KTEST(boot, memory_map_is_sorted_and_disjoint)
+{
+    KASSERT(boot_info.mmap_count > 0);
+    for (uint32_t i = 0; i + 1 < boot_info.mmap_count; i++) {
+        const struct boot_mem_region *a = &boot_info.mmap[i], *b = &boot_info.mmap[i + 1];
+        KEXPECT(a->length > 0);
+        KEXPECT(a->base + a->length <= b->base);
+        KEXPECT(a->base + a->length < b->base || a->type != b->type);
+    }
+}
+
+KTEST(boot, kernel_image_lies_in_ram_given_to_the_os)
+{
+    uint64_t start = (uint64_t)(uintptr_t)__kernel_phys_start;
+    uint64_t end = (uint64_t)(uintptr_t)__kernel_phys_end;
+    KEXPECT_EQ(start, 0x100000);
+    int covered = 0;
+    for (uint32_t i = 0; i < boot_info.mmap_count; i++) {
+        const struct boot_mem_region *r = &boot_info.mmap[i];
+        if (r->base <= start && end <= r->base + r->length)
+            covered = r->type == BOOT_MEM_USABLE || r->type == BOOT_MEM_RECLAIMABLE;
+    }
+    KEXPECT(covered);
+}
+
+KTEST(boot, summary_counts_most_of_the_ram)
+{
+    struct boot_mem_summary s;
+    bootinfo_summarize(&boot_info, &s);
+    KEXPECT(s.usable >= 32 * MIB);
+    KEXPECT(s.usable <= s.installed);
+    KEXPECT(s.installed <= s.ram_top);
+    /* Firmware keeps some RAM, but never most of it. */
+    KEXPECT(s.usable >= s.installed / 10 * 9);
+}
+
+KTEST(boot, command_line_and_loader_arrived)
+{
+    KEXPECT(strnlen(boot_info.loader_name, BOOT_LOADER_NAME_MAX) > 0);
+    KEXPECT(boot_info.protocol == BOOT_PROTOCOL_MULTIBOOT2 ||
+            boot_info.protocol == BOOT_PROTOCOL_UEFI);
+    /* We are running tests, so the command line asked for them. */
+    KEXPECT(options.run_tests);
+    int found = 0;
+    for (const char *p = boot_info.cmdline; *p; p++)
+        found |= strncmp(p, "test", 4) == 0;
+    KEXPECT(found);
+}

@@ -140,11 +140,16 @@ static void close_file(EFI_FILE_HANDLE file)
 
 /* ---- Memory ---- */
 
-/* Claim pages at exactly addr, or at any address <= addr for AllocateMaxAddress. */
-static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE how, UINT64 npages, UINT64 *addr)
+/*
+ * Claim pages of the given memory type at exactly addr, or at any address <= addr for
+ * AllocateMaxAddress. Kernel code goes in EfiLoaderCode: firmware that maps LoaderData
+ * no-execute would otherwise fault at the jump into the kernel.
+ */
+static EFI_STATUS alloc_pages(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type, UINT64 npages,
+                              UINT64 *addr)
 {
     EFI_PHYSICAL_ADDRESS a = *addr;
-    EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, how, EfiLoaderData, npages, &a);
+    EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, how, type, npages, &a);
 
     *addr = a;
     return st;
@@ -204,7 +209,8 @@ static void load_segment(const void *image, int i)
     if (end > start) {
         UINT64 addr = start;
 
-        st = alloc_pages(AllocateAddress, (end - start) / PAGE_SIZE, &addr);
+        EFI_MEMORY_TYPE type = (ph->p_flags & ELF_PF_X) ? EfiLoaderCode : EfiLoaderData;
+        st = alloc_pages(AllocateAddress, type, (end - start) / PAGE_SIZE, &addr);
         if (st == EFI_NOT_FOUND)
             fail(L"kernel segment %d wants 0x%lx-0x%lx, which is not free memory",
                  i, start, end);
@@ -266,7 +272,7 @@ static struct boot_info *alloc_boot_info(void)
     struct boot_info *bi;
     EFI_STATUS st;
 
-    st = alloc_pages(AllocateMaxAddress, PAGES(sizeof(*bi)), &addr);
+    st = alloc_pages(AllocateMaxAddress, EfiLoaderData, PAGES(sizeof(*bi)), &addr);
     if (EFI_ERROR(st))
         fail(L"no memory below 4 GiB for boot_info: %r", st);
     bi = (struct boot_info *)addr;
@@ -319,7 +325,7 @@ static void load_initrd(EFI_FILE_HANDLE root, struct boot_info *bi)
         return;                         /* no initrd: base and size stay 0 */
     size = file_size(file, INITRD_PATH);
     if (size > 0) {
-        st = alloc_pages(AllocateMaxAddress, PAGES(size), &addr);
+        st = alloc_pages(AllocateMaxAddress, EfiLoaderData, PAGES(size), &addr);
         if (EFI_ERROR(st))
             fail(L"%s: no room below 4 GiB for %ld bytes: %r", INITRD_PATH, size, st);
         read_all(file, INITRD_PATH, (void *)addr, size);
@@ -463,6 +469,10 @@ static void fill_memory_map(struct boot_info *bi, const struct efi_map *m)
         bi->mmap[bi->mmap_count++] = (struct boot_mem_region){ base, length, type, 0 };
     }
 }
+
+/* gnu-efi's crt0 relocates the image, then calls this with the System V convention: it
+   must NOT be EFIAPI, or the arguments arrive in the wrong registers. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {

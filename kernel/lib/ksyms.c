@@ -27,3 +27,17 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset)
     *offset = addr - ksyms_addrs[lo];
     return ksyms_names + ksyms_name_offsets[lo];
 }
+
+#include "ktest.h"
+
+KTEST(ksyms, names_kernel_functions)
+{
+    uint64_t offset = 99;
+    const char *name = ksym_lookup((uint64_t)(uintptr_t)&ksym_lookup, &offset);
+    KASSERT(name != 0);
+    KEXPECT(name[0] == 'k' && name[4] == '_' && name[5] == 'l');   /* "ksym_lookup" */
+    KEXPECT_EQ(offset, 0);
+    name = ksym_lookup((uint64_t)(uintptr_t)&ksym_lookup + 3, &offset);
+    KEXPECT_EQ(offset, 3);
+    KEXPECT(ksym_lookup(0x1000, &offset) == 0);
+}

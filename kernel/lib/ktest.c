@@ -3,7 +3,6 @@
 
 #include "log.h"
 #include "options.h"
-#include "panic.h"
 #include "string.h"
 
 extern const struct ktest __ktests_start[];
@@ -106,15 +105,4 @@ int ktest_run(const struct kernel_options *opt)
     }
     kprintf("# ktest: %d passed, %d failed\n", number - failed, failed);
     return failed;
-}
-
-/* The self-tests behind `ktest_fail` and `ktest_panic` (options.h). */
-KTEST_EXPLICIT_ONLY(selftest, deliberate_failure)
-{
-    KEXPECT_EQ(1 + 1, 3);
-}
-
-KTEST_EXPLICIT_ONLY(selftest, deliberate_panic)
-{
-    panic("deliberate panic requested by ktest_panic");
 }

@@ -20,6 +20,13 @@ int panic_enter(void)
     return ++panic_depth;
 }
 
+#ifdef RESERVOIR_HOST
+void panic_reset(void)
+{
+    panic_depth = 0;
+}
+#endif
+
 /* A saved frame pointer we are willing to read through. */
 static int plausible_frame(uint64_t rbp)
 {

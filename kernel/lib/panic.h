@@ -17,6 +17,11 @@ void backtrace_print(uint64_t rip, uint64_t rbp);
 /* Counts nested panics: 1 for the first report, more when a report itself faults. */
 int panic_enter(void);
 
+#ifdef RESERVOIR_HOST
+/* Host tests catch panics (test_expect_panic) and go on; this forgets the last one. */
+void panic_reset(void);
+#endif
+
 /* Provided by the platform (kernel: qemu_exit; host tests: abort). */
 __attribute__((noreturn)) void panic_halt(void);
 

@@ -72,3 +72,16 @@ void gdt_set_kernel_stack(uint64_t rsp0)
 {
     tss.rsp[0] = rsp0;
 }
+
+#include "lib/ktest.h"
+
+KTEST(gdt, segments_and_task_register_loaded)
+{
+    uint16_t cs, ss, tr;
+    __asm__ volatile("mov %%cs, %0; mov %%ss, %1; str %2" : "=r"(cs), "=r"(ss), "=r"(tr));
+    KEXPECT_EQ(cs, GDT_KERNEL_CODE);
+    KEXPECT_EQ(ss, GDT_KERNEL_DATA);
+    KEXPECT_EQ(tr, GDT_TSS);
+    KEXPECT(tss.ist[IST_CRITICAL - 1] != 0);
+    KEXPECT_EQ(tss.ist[IST_CRITICAL - 1] % 16, 0);
+}

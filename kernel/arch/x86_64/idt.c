@@ -53,3 +53,22 @@ void idt_init(void)
     struct idt_pointer ptr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
     __asm__ volatile("lidt %0" : : "m"(ptr) : "memory");
 }
+
+#include "lib/ktest.h"
+
+KTEST(idt, every_exception_has_a_present_gate)
+{
+    struct idt_pointer loaded;
+    __asm__ volatile("sidt %0" : "=m"(loaded));
+    KEXPECT_EQ(loaded.base, (uint64_t)(uintptr_t)idt);
+    KEXPECT_EQ(loaded.limit, sizeof(idt) - 1);
+    for (int v = 0; v < VEC_EXCEPTIONS; v++) {
+        uint64_t handler = idt[v].offset_low | ((uint64_t)idt[v].offset_mid << 16) |
+                           ((uint64_t)idt[v].offset_high << 32);
+        KEXPECT_EQ(handler, isr_stubs[v]);
+        KEXPECT(idt[v].type_attr & 0x80);
+    }
+    KEXPECT_EQ(idt[VEC_DOUBLE_FAULT].ist, IST_CRITICAL);
+    KEXPECT_EQ((idt[VEC_BREAKPOINT].type_attr >> 5) & 3, 3);
+    KEXPECT_EQ((idt[VEC_PAGE_FAULT].type_attr >> 5) & 3, 0);
+}

@@ -6,6 +6,8 @@
  */
 #include "trap.h"
 
+#include <stddef.h>
+
 #include "cpu.h"
 #include "lib/ksyms.h"
 #include "lib/log.h"
@@ -72,4 +74,118 @@ void trap_dispatch(struct trap_frame *frame)
     if (test_hook && test_hook(frame))
         return;
     trap_panic(frame);
+}
+
+/*
+ * In-kernel tests: each provokes one exception with a test hook installed and checks what
+ * the dispatcher saw. The faulting instruction is preceded by storing the address to
+ * resume at, which the hook loads into the frame.
+ */
+#include "lib/ktest.h"
+
+#define UNMAPPED_ADDRESS    0xffff900000000000ull
+#define NONCANONICAL_ADDRESS 0x8000000000000000ull
+
+static volatile uint64_t resume_rip;
+static struct {
+    uint64_t vector, error_code, cr2, rip;
+    int count;
+} seen;
+
+static int record_and_resume(struct trap_frame *f)
+{
+    seen.vector = f->vector;
+    seen.error_code = f->error_code;
+    seen.cr2 = read_cr2();
+    seen.rip = f->rip;
+    seen.count++;
+    f->rip = resume_rip;
+    return 1;
+}
+
+static void hook_on(void)
+{
+    seen.count = 0;
+    trap_set_test_hook(record_and_resume);
+}
+
+KTEST(trap, breakpoint_reaches_dispatcher_after_int3)
+{
+    hook_on();
+    __asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tint3\n1:"
+                     : "=m"(resume_rip) : : "rax", "memory");
+    trap_set_test_hook(NULL);
+    KEXPECT_EQ(seen.count, 1);
+    KEXPECT_EQ(seen.vector, VEC_BREAKPOINT);
+    KEXPECT_EQ(seen.rip, resume_rip);       /* a trap: RIP is past the int3 */
+}
+
+KTEST(trap, invalid_opcode_points_at_ud2)
+{
+    hook_on();
+    __asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tud2\n1:"
+                     : "=m"(resume_rip) : : "rax", "memory");
+    trap_set_test_hook(NULL);
+    KEXPECT_EQ(seen.count, 1);
+    KEXPECT_EQ(seen.vector, VEC_INVALID_OPCODE);
+    KEXPECT_EQ(seen.rip, resume_rip - 2);   /* a fault: RIP is the ud2 itself */
+}
+
+KTEST(trap, divide_by_zero)
+{
+    hook_on();
+    __asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\t"
+                     "xor %%edx, %%edx\n\txor %%ecx, %%ecx\n\tmov $1, %%eax\n\tdiv %%ecx\n1:"
+                     : "=m"(resume_rip) : : "rax", "rcx", "rdx", "memory");
+    trap_set_test_hook(NULL);
+    KEXPECT_EQ(seen.count, 1);
+    KEXPECT_EQ(seen.vector, VEC_DIVIDE);
+}
+
+KTEST(trap, page_fault_read_reports_cr2_and_error_code)
+{
+    hook_on();
+    __asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tmovq (%1), %%rcx\n1:"
+                     : "=m"(resume_rip) : "r"(UNMAPPED_ADDRESS + 8) : "rax", "rcx", "memory");
+    trap_set_test_hook(NULL);
+    KEXPECT_EQ(seen.count, 1);
+    KEXPECT_EQ(seen.vector, VEC_PAGE_FAULT);
+    KEXPECT_EQ(seen.cr2, UNMAPPED_ADDRESS + 8);
+    KEXPECT_EQ(seen.error_code, 0);         /* not present, read, supervisor */
+}
+
+KTEST(trap, page_fault_write_sets_write_bit)
+{
+    hook_on();
+    __asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tmovq %%rax, (%1)\n1:"
+                     : "=m"(resume_rip) : "r"(UNMAPPED_ADDRESS) : "rax", "memory");
+    trap_set_test_hook(NULL);
+    KEXPECT_EQ(seen.vector, VEC_PAGE_FAULT);
+    KEXPECT_EQ(seen.cr2, UNMAPPED_ADDRESS);
+    KEXPECT_EQ(seen.error_code, PF_WRITE);
+}
+
+KTEST(trap, noncanonical_access_is_general_protection)
+{
+    hook_on();
+    __asm__ volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\tmovq (%1), %%rcx\n1:"
+                     : "=m"(resume_rip) : "r"(NONCANONICAL_ADDRESS) : "rax", "rcx", "memory");
+    trap_set_test_hook(NULL);
+    KEXPECT_EQ(seen.count, 1);
+    KEXPECT_EQ(seen.vector, VEC_GENERAL_PROTECTION);
+    KEXPECT_EQ(seen.error_code, 0);
+}
+
+KTEST(trap, registers_survive_a_resumed_trap)
+{
+    uint64_t r12_after, r15_after;
+    hook_on();
+    __asm__ volatile("mov $0x1234567887654321, %%r12\n\tmov $0x0fedcba987654321, %%r15\n\t"
+                     "lea 1f(%%rip), %%rax\n\tmov %%rax, %2\n\tint3\n1:\n\t"
+                     "mov %%r12, %0\n\tmov %%r15, %1"
+                     : "=r"(r12_after), "=r"(r15_after), "=m"(resume_rip)
+                     : : "rax", "r12", "r15", "memory");
+    trap_set_test_hook(NULL);
+    KEXPECT_EQ(r12_after, 0x1234567887654321ull);
+    KEXPECT_EQ(r15_after, 0x0fedcba987654321ull);
 }

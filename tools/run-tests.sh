@@ -1,0 +1,139 @@
+#!/bin/bash
+# Runs every test and ends with one line: "N passed, N failed".
+#
+#   1. host unit tests (build/host/test_*, ASan + UBSan), one TAP stream each;
+#   2. in-kernel tests (KTEST) booted with `test` on BOTH boot paths, BIOS and UEFI, in
+#      parallel (one QEMU per core);
+#   3. harness self-checks: a deliberately failing KTEST, a deliberate panic, a deliberate
+#      page fault and a deliberate hang must each be seen as failures by tools/qemu-run.sh.
+#
+# Each test is counted once per place it ran. A run that ends early (panic, timeout, ASan
+# report) counts its planned tests that never reported as failed, plus the crash itself.
+#
+# Options: --extra-cmdline "..." (added to the kernel command line of the KTEST runs, e.g.
+# ktest_panic), --accel kvm|tcg, --only host|kernel|harness.
+set -u
+
+BUILD=${BUILD:-build}
+extra="" accel="" only=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --extra-cmdline) extra=$2; shift 2 ;;
+        --accel) accel=$2; shift 2 ;;
+        --only) only=$2; shift 2 ;;
+        *) echo "run-tests: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+
+out=$BUILD/test-results
+rm -rf "$out"
+mkdir -p "$out"
+passed=0
+failed=0
+
+# tally NAME FILE STATUS: counts the TAP lines in FILE. STATUS is the exit status of what
+# produced it; a non-zero status with no failing line still counts as a failure.
+tally() {
+    local name=$1 file=$2 status=$3
+    local plan ok notok missing
+    plan=$(tr -d '\r' < "$file" | awk '/^1\.\.[0-9]+$/ { sub(/^1\.\./, ""); print; exit }')
+    ok=$(tr -d '\r' < "$file" | grep -cE '^ok [0-9]+ - ')
+    notok=$(tr -d '\r' < "$file" | grep -cE '^not ok [0-9]+ - ')
+    [ -z "$plan" ] && plan=0
+    missing=$(( plan - ok - notok ))
+    [ $missing -lt 0 ] && missing=0
+    passed=$(( passed + ok ))
+    failed=$(( failed + notok + missing ))
+
+    if [ "$notok" -gt 0 ]; then
+        # Show each failing test with the '#' lines that explain it.
+        tr -d '\r' < "$file" | awk -v p="$name: " '
+            /^# FAIL/ || /^#   / { why = why p $0 "\n"; next }
+            /^# run / { why = ""; next }
+            /^not ok/ { printf "%s%s%s\n", why, p, $0; why = "" }
+            /^ok / { why = "" }'
+    fi
+    if [ "$status" != 0 ] && [ "$notok" = 0 ]; then
+        failed=$(( failed + 1 ))
+        echo "$name: FAILED: ended with status $status after $ok of $plan tests; output:"
+        tr -d '\r' < "$file" | tail -n 40 | sed "s/^/$name| /"
+    elif [ $missing -gt 0 ]; then
+        echo "$name: FAILED: $missing of $plan planned tests never reported; output:"
+        tr -d '\r' < "$file" | tail -n 40 | sed "s/^/$name| /"
+    fi
+    echo "$name: $ok passed, $(( notok + missing )) failed"
+}
+
+run_host() {
+    local t name status
+    for t in "$BUILD"/host/test_*; do
+        [ -x "$t" ] || continue
+        name=host/$(basename "$t" | sed 's/^test_//')
+        timeout 300 "$t" > "$out/$(basename "$t").tap" 2>&1
+        status=$?
+        tally "$name" "$out/$(basename "$t").tap" $status
+    done
+}
+
+qemu() {
+    tools/qemu-run.sh ${accel:+--accel "$accel"} "$@"
+}
+
+run_kernel() {
+    local cmdline="test loglevel=warn${extra:+ $extra}"
+    qemu --boot bios --cmdline "$cmdline" --log "$out/kernel-bios.log" 2> "$out/kernel-bios.run" &
+    local bios=$!
+    qemu --boot uefi --cmdline "$cmdline" --log "$out/kernel-uefi.log" 2> "$out/kernel-uefi.run" &
+    local uefi=$!
+    wait $bios; local bios_status=$?
+    wait $uefi; local uefi_status=$?
+    for boot in bios uefi; do
+        local status=$bios_status
+        [ $boot = uefi ] && status=$uefi_status
+        tr -d '\r' < "$out/kernel-$boot.log" | grep -E '^(not )?ok [0-9]+ - ' | sed "s/^/$boot: /"
+        sed 's/^/  /' "$out/kernel-$boot.run"
+        tally "kernel/$boot" "$out/kernel-$boot.log" $status
+    done
+}
+
+# expect NAME WANT_STATUS CMDLINE TIMEOUT PATTERN...: one harness self-check. It passes
+# when qemu-run.sh returns WANT_STATUS and the serial log contains every PATTERN.
+expect() {
+    local name=$1 want=$2 cmdline=$3 limit=$4
+    shift 4
+    local log=$out/harness-$name.log status missing=""
+    qemu --boot bios --cmdline "$cmdline" --timeout "$limit" --log "$log" 2> "$log.run"
+    status=$?
+    for pattern in "$@"; do
+        grep -qF -- "$pattern" "$log" || missing="$missing '$pattern'"
+    done
+    if [ $status = "$want" ] && [ -z "$missing" ]; then
+        passed=$(( passed + 1 ))
+        echo "harness: ok - $name (status $status)"
+    else
+        failed=$(( failed + 1 ))
+        echo "harness: not ok - $name: status $status (wanted $want)${missing:+, log lacks$missing}"
+        tail -n 30 "$log" | tr -d '\r' | sed 's/^/harness| /'
+    fi
+}
+
+run_harness() {
+    expect detects_failing_ktest 1 "ktest_fail" 60 \
+        "not ok 1 - selftest.deliberate_failure" "1 + 1 == 3"
+    expect detects_panic 2 "ktest_panic" 60 \
+        "KERNEL PANIC: deliberate panic" "backtrace:" "ktest_fn_selftest_deliberate_panic" \
+        "end of panic report"
+    expect reports_page_fault 2 "test=selftest.deliberate_page_fault" 60 \
+        "KERNEL PANIC: Page fault (#14)" "not-present page on write, supervisor mode" \
+        "cr2:   0xffff900000000000" "ktest_fn_selftest_deliberate_page_fault"
+    expect detects_hang 124 "test=selftest.deliberate_hang" 8 \
+        "# run selftest.deliberate_hang"
+}
+
+start=$(date +%s)
+[ -z "$only" ] || [ "$only" = host ] && run_host
+[ -z "$only" ] || [ "$only" = kernel ] && run_kernel
+[ -z "$only" ] || [ "$only" = harness ] && run_harness
+echo "run-tests: finished in $(( $(date +%s) - start )) s; logs in $out"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
