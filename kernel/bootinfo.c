@@ -190,15 +190,25 @@ static int is_ram(uint32_t type)
     return type != BOOT_MEM_RESERVED && type != BOOT_MEM_MMIO;
 }
 
+/*
+ * Is the reserved entry i a piece of RAM the firmware keeps? Firmware reservations cut
+ * out of RAM touch a RAM range; device windows marked reserved (the PCIe configuration
+ * window at 0xb0000000 on q35, the BIOS ROM below 4 GiB) stand apart from it.
+ */
+static int reserved_is_ram(const struct boot_info *bi, uint32_t i)
+{
+    const struct boot_mem_region *r = &bi->mmap[i];
+    if (i > 0 && is_ram(bi->mmap[i - 1].type) && region_end(&bi->mmap[i - 1]) == r->base)
+        return 1;
+    if (i + 1 < bi->mmap_count && is_ram(bi->mmap[i + 1].type) &&
+        bi->mmap[i + 1].base == region_end(r))
+        return 1;
+    return 0;
+}
+
 void bootinfo_summarize(const struct boot_info *bi, struct boot_mem_summary *out)
 {
     memset(out, 0, sizeof(*out));
-    for (uint32_t i = 0; i < bi->mmap_count; i++) {
-        const struct boot_mem_region *r = &bi->mmap[i];
-        if (is_ram(r->type) && region_end(r) > out->ram_top)
-            out->ram_top = region_end(r);
-    }
-
     uint64_t legacy_covered = 0;
     for (uint32_t i = 0; i < bi->mmap_count; i++) {
         const struct boot_mem_region *r = &bi->mmap[i];
@@ -215,18 +225,18 @@ void bootinfo_summarize(const struct boot_info *bi, struct boot_mem_summary *out
         case BOOT_MEM_ACPI_RECLAIM:
         case BOOT_MEM_ACPI_NVS:
         case BOOT_MEM_FIRMWARE:
+        case BOOT_MEM_BAD:
             out->firmware += r->length;
             break;
         case BOOT_MEM_MMIO:
             break;
         default:
-            /* Reserved ranges past the end of RAM are ROMs and holes, not memory. */
-            if (r->base < out->ram_top) {
-                uint64_t end = region_end(r) < out->ram_top ? region_end(r) : out->ram_top;
-                out->reserved += end - r->base;
-            }
+            if (reserved_is_ram(bi, i))
+                out->reserved += r->length;
             break;
         }
+        if ((is_ram(r->type) || reserved_is_ram(bi, i)) && region_end(r) > out->ram_top)
+            out->ram_top = region_end(r);
     }
     out->installed = out->usable + out->firmware + out->reserved;
     /* The legacy window below 1 MiB is RAM the maps leave out (or mark reserved). */

@@ -27,10 +27,10 @@ int bootinfo_normalize_mmap(struct boot_info *bi);
 
 struct boot_mem_summary {
     uint64_t usable;        /* USABLE + RECLAIMABLE: what the kernel may allocate */
-    uint64_t firmware;      /* ACPI tables, ACPI NVS, UEFI runtime */
-    uint64_t reserved;      /* RESERVED and BAD below the end of RAM */
+    uint64_t firmware;      /* ACPI tables, ACPI NVS, UEFI runtime, bad RAM */
+    uint64_t reserved;      /* RESERVED entries that touch RAM: RAM the firmware keeps */
     uint64_t installed;     /* usable + firmware + reserved: the RAM the machine has */
-    uint64_t ram_top;       /* end of the highest RAM range (any type but MMIO) */
+    uint64_t ram_top;       /* end of the highest range counted in installed */
 };
 
 /* Sums a normalized map by kind. */

@@ -121,23 +121,42 @@ if [ "$gdb" = 1 ]; then
     args+=(-S -gdb "tcp:127.0.0.1:$port")
     cat > "$rundir/gdbinit" <<EOF
 set pagination off
+set confirm off
 file $kernel
 target remote 127.0.0.1:$port
-echo Reservoir: kernel symbols loaded; QEMU is halted before the firmware. 'continue' boots.\n
+define loader-symbols
+  add-symbol-file $BUILD/boot/efi/loader.so -o \$arg0
+end
+document loader-symbols
+Load the UEFI loader's symbols at the image base it prints: loader-symbols 0xDE70000
+end
+echo Reservoir: kernel symbols loaded; QEMU is halted before the firmware.\n
+echo Use hbreak (not break) for the first stop: the kernel is not mapped yet. Then continue.\n
 EOF
-    echo "qemu-run: QEMU waits for gdb on port $port; gdb -x $rundir/gdbinit" >&2
+    echo "qemu-run: QEMU waits for gdb on port $port (gdb -x $rundir/gdbinit)" >&2
 fi
 
 echo "qemu-run: $boot, $accel_desc, $mem" >&2
 start=$(date +%s.%N)
 if [ "$gdb" = 1 ]; then
-    qemu-system-x86_64 "${args[@]}" &
+    # The serial console goes to the log; gdb owns the terminal. GDB_BATCH names a file
+    # of gdb commands to run without a terminal (the harness checks `make debug` so).
+    qemu-system-x86_64 "${args[@]}" 2>"$rundir/qemu.err" </dev/null &
     qemu=$!
-    sleep 0.5
-    gdb -q -x "$rundir/gdbinit"
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        grep -qi "$(printf ':%04X 00000000' "$port")" /proc/net/tcp 2>/dev/null && break
+        sleep 0.2
+    done
+    if [ -n "${GDB_BATCH:-}" ]; then
+        timeout 120 gdb -q -nx -batch -x "$rundir/gdbinit" -x "$GDB_BATCH"
+    else
+        gdb -q -nx -x "$rundir/gdbinit"
+    fi
+    gdb_status=$?
     kill $qemu 2>/dev/null
-    wait $qemu
-    exit 0
+    wait $qemu 2>/dev/null
+    echo "qemu-run: serial log: $log" >&2
+    exit $gdb_status
 fi
 
 if [ "$console" = 1 ]; then

@@ -128,6 +128,24 @@ run_harness() {
         "cr2:   0xffff900000000000" "ktest_fn_selftest_deliberate_page_fault"
     expect detects_hang 124 "test=selftest.deliberate_hang" 8 \
         "# run selftest.deliberate_hang"
+    check_debug
+}
+
+# `make debug`'s machinery: QEMU halted with its gdb stub, gdb with the kernel's symbols,
+# a hardware breakpoint in kernel_main reached and a backtrace with source lines.
+check_debug() {
+    local cmds=$out/debug.gdb log=$out/harness-debug.log
+    printf 'hbreak kernel_main\ncontinue\nbt\n' > "$cmds"
+    GDB_BATCH=$cmds tools/qemu-run.sh --boot bios --gdb > "$log" 2>&1
+    if grep -q "Breakpoint 1, kernel_main () at kernel/main.c" "$log" &&
+       grep -q "in kernel_boot_entry (magic=" "$log"; then
+        passed=$(( passed + 1 ))
+        echo "harness: ok - debug_stops_in_kernel_main"
+    else
+        failed=$(( failed + 1 ))
+        echo "harness: not ok - debug_stops_in_kernel_main"
+        tail -n 20 "$log" | sed 's/^/harness| /'
+    fi
 }
 
 start=$(date +%s)

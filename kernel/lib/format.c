@@ -93,10 +93,11 @@ static void format_integer(struct out *o, struct spec *s, uint64_t magnitude, in
             prefix = "+";
         else if (s->space)
             prefix = " ";
-    } else if (s->alt && magnitude != 0) {
-        if (base == 16)
+    } else if (s->alt) {
+        /* '#' with o: a leading 0, even for 0 with precision 0 (C11 7.21.6.1p6). */
+        if (base == 16 && magnitude != 0)
             prefix = upper ? "0X" : "0x";
-        else if (base == 8 && zeros == 0)
+        else if (base == 8 && zeros == 0 && (magnitude != 0 || len == 0))
             prefix = "0";
     }
     emit_field(o, s, prefix, body, len, zeros);
@@ -192,7 +193,7 @@ static void format_string(struct out *o, const struct spec *s, const char *str)
     if (!str)
         str = "(null)";
     int len = 0;
-    while (str[len] && (s->precision < 0 || len < s->precision))
+    while ((s->precision < 0 || len < s->precision) && str[len])
         len++;
     struct spec plain = *s;
     plain.zero = 0;

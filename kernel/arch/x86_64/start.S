@@ -46,6 +46,10 @@ _start64:
 
     .global start64_common
 start64_common:
+    /* Tell debuggers this is the outermost frame: there is no caller to unwind to. */
+    .cfi_sections .debug_frame
+    .cfi_startproc
+    .cfi_undefined rip
     mov %rdi, %r12                      /* magic: which protocol */
     mov %rsi, %r13                      /* its information, physical */
 
@@ -83,6 +87,7 @@ start64_common:
 2:  cli
     hlt
     jmp 2b
+    .cfi_endproc
 
 .Lla57:
     lea msg_la57(%rip), %rsi
