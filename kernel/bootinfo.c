@@ -173,7 +173,11 @@ int bootinfo_normalize_mmap(struct boot_info *bi)
         if (b->base < region_end(a)) {
             resolve_overlap(bi, i);
             repairs++;
-            continue;       /* re-examine the same position */
+            /* Re-examine from the previous pair: if entry i was removed, its successor
+               may now touch entry i-1 with the same type. */
+            if (i > 0)
+                i--;
+            continue;
         }
         if (b->base == region_end(a) && a->type == b->type) {
             a->length += b->length;

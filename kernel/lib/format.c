@@ -218,8 +218,9 @@ int format_va(format_put_fn put, void *ctx, const char *fmt, va_list ap_in)
         f = parse_flags(f + 1, &s);
         f = parse_number(f, &s.width, &ap, &from_arg);
         if (from_arg && s.width < 0) {
+            /* A negative '*' width means '-' (C11 7.21.6.1); -INT_MIN does not exist. */
             s.left = 1;
-            s.width = -s.width;
+            s.width = s.width == INT32_MIN ? INT32_MAX : -s.width;
         }
         if (*f == '.') {
             f = parse_number(f + 1, &s.precision, &ap, &from_arg);

@@ -28,6 +28,21 @@ __attribute__((weak)) const uint64_t ksyms_addrs[1] = { 0 };
 __attribute__((weak)) const uint32_t ksyms_name_offsets[1] = { 0 };
 __attribute__((weak)) const char ksyms_names[1] = "";
 
+/*
+ * The kernel's strlcpy (kernel/lib/string.c, not a portable source: glibc provides the
+ * rest of string.h on the host, but glibc 2.36 has no strlcpy).
+ */
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t len = strlen(src);
+    if (size) {
+        size_t n = len < size - 1 ? len : size - 1;
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+    }
+    return len;
+}
+
 void console_putc(char c)
 {
     if (console_used + 1 < CONSOLE_CAPTURE)
