@@ -11,9 +11,10 @@ base="gcc make binutils"
 boot="grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools gnu-efi ovmf qemu-system-x86"
 case "${1:-build}" in
     build) want="$base grub-common grub-pc-bin xorriso mtools gnu-efi" ;;
-    run|test) want="$base $boot" ;;
+    run) want="$base $boot" ;;
+    test) want="$base $boot gdb clang libclang-rt-dev" ;;
     debug) want="$base $boot gdb" ;;
-    fuzz) want="$base clang" ;;
+    fuzz) want="$base clang libclang-rt-dev" ;;
     wine) want="$base wine wine64 gcc-mingw-w64-x86-64" ;;
     *) echo "ensure-deps.sh: unknown target '$1'" >&2; exit 2 ;;
 esac
