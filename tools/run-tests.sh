@@ -31,6 +31,23 @@ mkdir -p "$out"
 passed=0
 failed=0
 
+# prefix TEXT: puts TEXT before every line (names hold slashes, so not sed).
+prefix() {
+    awk -v p="$1" '{ print p $0 }'
+}
+
+# crash_output FILE: what explains a run that ended early: everything from the start of
+# the last test that began (its panic report, say), or the last 40 lines.
+crash_output() {
+    tr -d '\r' < "$1" | awk '
+        { line[NR] = $0 }
+        /^# run / { start = NR }
+        END {
+            if (!start || NR - start > 200) start = NR > 40 ? NR - 39 : 1
+            for (i = start; i <= NR; i++) print line[i]
+        }'
+}
+
 # tally NAME FILE STATUS: counts the TAP lines in FILE. STATUS is the exit status of what
 # produced it; a non-zero status with no failing line still counts as a failure.
 tally() {
@@ -56,10 +73,10 @@ tally() {
     if [ "$status" != 0 ] && [ "$notok" = 0 ]; then
         failed=$(( failed + 1 ))
         echo "$name: FAILED: ended with status $status after $ok of $plan tests; output:"
-        tr -d '\r' < "$file" | tail -n 40 | sed "s/^/$name| /"
+        crash_output "$file" | prefix "$name| "
     elif [ $missing -gt 0 ]; then
         echo "$name: FAILED: $missing of $plan planned tests never reported; output:"
-        tr -d '\r' < "$file" | tail -n 40 | sed "s/^/$name| /"
+        crash_output "$file" | prefix "$name| "
     fi
     echo "$name: $ok passed, $(( notok + missing )) failed"
 }
