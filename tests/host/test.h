@@ -50,6 +50,15 @@ int test_check_str_eq(const char *a, const char *b, const char *ea, const char *
  */
 int test_expect_panic(void (*fn)(void *), void *arg);
 
+/*
+ * Seeded randomness for randomized and model tests. test_rand_start() picks the seed:
+ * SEED=n from the environment, else the test's own default, and prints it in a
+ * "# seed" line so any failing run can be replayed with SEED=n. splitmix64 underneath.
+ */
+uint64_t test_rand_start(const char *what, uint64_t default_seed);
+uint64_t test_rand(void);
+uint64_t test_rand_below(uint64_t n);       /* 0 <= result < n; n > 0 */
+
 /* Everything the code under test wrote through console_putc since the last clear. */
 const char *test_console(void);
 void test_console_clear(void);

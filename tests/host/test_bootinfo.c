@@ -386,15 +386,6 @@ TEST(overlap_chain)
 /* Randomized: invariant and type-by-address against a brute-force oracle.             */
 /* ----------------------------------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* The order the brief and bootinfo.c give, written out independently. */
 static int rank(uint32_t type)
@@ -411,32 +402,26 @@ static int rank(uint32_t type)
 
 TEST(randomized_maps_keep_the_invariant_and_the_types)
 {
-    uint64_t seed = 0xb007b007ULL;
-    const char *env = getenv("BOOTINFO_SEED");
-    if (env)
-        seed = strtoull(env, NULL, 0);
-    printf("# bootinfo randomized seed 0x%llx (BOOTINFO_SEED=... to change)\n",
-           (unsigned long long)seed);
-    rng_state = seed;
+    test_rand_start("random memory maps", 0xb007b007ULL);
 
     static struct boot_info input;
     int failures = 0;
     for (int iter = 0; iter < 5000 && failures < 5; iter++) {
-        uint32_t n = 1 + (uint32_t)(rng() % 40);
+        uint32_t n = 1 + (uint32_t)(test_rand() % 40);
         memset(&bi, 0, sizeof(bi));
         for (uint32_t i = 0; i < n; i++) {
             struct boot_mem_region *m = &bi.mmap[i];
             /* Mostly page-aligned boundaries (so sampling one address per unit is exact),
                sometimes zero length, sometimes a range that wraps. */
-            m->base = (rng() % (SPAN - 8)) * UNIT;
-            m->length = (rng() % 24) * UNIT;
-            if (rng() % 16 == 0)
+            m->base = (test_rand() % (SPAN - 8)) * UNIT;
+            m->length = (test_rand() % 24) * UNIT;
+            if (test_rand() % 16 == 0)
                 m->length = 0;
-            if (rng() % 32 == 0) {
-                m->base = UINT64_MAX - (rng() % 4) * UNIT;
-                m->length = (1 + rng() % 8) * UNIT;
+            if (test_rand() % 32 == 0) {
+                m->base = UINT64_MAX - (test_rand() % 4) * UNIT;
+                m->length = (1 + test_rand() % 8) * UNIT;
             }
-            m->type = (uint32_t)(1 + rng() % 8);
+            m->type = (uint32_t)(1 + test_rand() % 8);
         }
         bi.mmap_count = n;
         input = bi;

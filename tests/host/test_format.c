@@ -334,21 +334,6 @@ TEST(truncation)
 /* Differential test against glibc.                                                    */
 /* ----------------------------------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    /* splitmix64 */
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static unsigned rng_below(unsigned n)
-{
-    return (unsigned)(rng() % n);
-}
 
 /* Interesting values: zero, small, every magnitude, the extremes of each width. */
 static uint64_t random_value(void)
@@ -359,11 +344,11 @@ static uint64_t random_value(void)
         0x7fffffffffffffffULL, 0x8000000000000000ULL, 0xffffffffffffffffULL,
         0xfffffffffffffffeULL, 0xffffffff80000000ULL, 0xffffffffffff8000ULL,
     };
-    switch (rng_below(4)) {
-    case 0: return edges[rng_below(sizeof(edges) / sizeof(edges[0]))];
-    case 1: return rng() >> rng_below(64);                 /* any magnitude */
-    case 2: return (uint64_t)0 - (rng() >> rng_below(64)); /* negative, any magnitude */
-    default: return rng();
+    switch ((unsigned)test_rand_below(4)) {
+    case 0: return edges[(unsigned)test_rand_below(sizeof(edges) / sizeof(edges[0]))];
+    case 1: return test_rand() >> (unsigned)test_rand_below(64);                 /* any magnitude */
+    case 2: return (uint64_t)0 - (test_rand() >> (unsigned)test_rand_below(64)); /* negative, any magnitude */
+    default: return test_rand();
     }
 }
 
@@ -406,13 +391,7 @@ static enum arg_kind kind_for(const char *length, int is_signed)
 
 TEST(differential_against_glibc)
 {
-    uint64_t seed = 0x5eed0f0f2024ULL;
-    const char *env = getenv("FORMAT_SEED");
-    if (env)
-        seed = strtoull(env, NULL, 0);
-    printf("# format differential seed 0x%llx (FORMAT_SEED=... to change)\n",
-           (unsigned long long)seed);
-    rng_state = seed;
+    test_rand_start("the glibc differential", 0x5eed0f0f2024ULL);
 
     static const char *const lengths[] = { "", "hh", "h", "l", "ll", "z", "t", "j" };
     static const char convs[] = "diuxXo";
@@ -424,37 +403,37 @@ TEST(differential_against_glibc)
         int nstar = 0, s1 = 0, s2 = 0;
         int stars[2];
 
-        fmt[n++] = rng_below(4) == 0 ? '<' : 0;   /* sometimes some plain text */
+        fmt[n++] = (unsigned)test_rand_below(4) == 0 ? '<' : 0;   /* sometimes some plain text */
         if (!fmt[0])
             n = 0;
         fmt[n++] = '%';
-        unsigned nflags = rng_below(4);
+        unsigned nflags = (unsigned)test_rand_below(4);
         for (unsigned i = 0; i < nflags; i++)
-            fmt[n++] = "-0+ #"[rng_below(5)];
-        switch (rng_below(4)) {
+            fmt[n++] = "-0+ #"[(unsigned)test_rand_below(5)];
+        switch ((unsigned)test_rand_below(4)) {
         case 0: break;
-        case 1: n += (size_t)sprintf(fmt + n, "%u", rng_below(40)); break;
-        case 2: n += (size_t)sprintf(fmt + n, "%u", 1 + rng_below(9)); break;
+        case 1: n += (size_t)sprintf(fmt + n, "%u", (unsigned)test_rand_below(40)); break;
+        case 2: n += (size_t)sprintf(fmt + n, "%u", 1 + (unsigned)test_rand_below(9)); break;
         default:
             fmt[n++] = '*';
-            stars[nstar++] = (int)rng_below(81) - 40;
+            stars[nstar++] = (int)(unsigned)test_rand_below(81) - 40;
             break;
         }
-        switch (rng_below(5)) {
+        switch ((unsigned)test_rand_below(5)) {
         case 0: case 1: break;
         case 2: fmt[n++] = '.'; break;
-        case 3: n += (size_t)sprintf(fmt + n, ".%u", rng_below(30)); break;
+        case 3: n += (size_t)sprintf(fmt + n, ".%u", (unsigned)test_rand_below(30)); break;
         default:
             fmt[n++] = '.';
             fmt[n++] = '*';
-            stars[nstar++] = (int)rng_below(41) - 10;
+            stars[nstar++] = (int)(unsigned)test_rand_below(41) - 10;
             break;
         }
-        const char *length = lengths[rng_below(8)];
+        const char *length = lengths[(unsigned)test_rand_below(8)];
         n += (size_t)sprintf(fmt + n, "%s", length);
-        char conv = convs[rng_below(6)];
+        char conv = convs[(unsigned)test_rand_below(6)];
         fmt[n++] = conv;
-        if (rng_below(4) == 0)
+        if ((unsigned)test_rand_below(4) == 0)
             fmt[n++] = '>';
         fmt[n] = '\0';
         if (nstar > 0)
@@ -476,7 +455,7 @@ TEST(differential_against_glibc)
 
         /* And truncated to a random size: the same prefix, the same return value. */
         if (same && r_theirs > 0) {
-            size_t size = rng_below((unsigned)r_theirs + 1);
+            size_t size = (unsigned)test_rand_below((unsigned)r_theirs + 1);
             char cut[256];
             memset(cut, 'Z', sizeof(cut));
             int r_cut = CALL_KIND(res_snprintf, cut, size, fmt, nstar, s1, s2, kind, v);

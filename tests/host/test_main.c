@@ -59,6 +59,35 @@ int test_check_str_eq(const char *a, const char *b, const char *ea, const char *
     return ok;
 }
 
+static uint64_t rand_state;
+static uint64_t rand_seed;
+static int rand_started;            /* the current test used test_rand_start */
+
+uint64_t test_rand_start(const char *what, uint64_t default_seed)
+{
+    const char *env = getenv("SEED");
+    uint64_t seed = env ? strtoull(env, NULL, 0) : default_seed;
+    printf("# seed %llu for %s (SEED=%llu replays it)\n", (unsigned long long)seed, what,
+           (unsigned long long)seed);
+    rand_state = seed;
+    rand_seed = seed;
+    rand_started = 1;
+    return seed;
+}
+
+uint64_t test_rand(void)
+{
+    uint64_t z = (rand_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+uint64_t test_rand_below(uint64_t n)
+{
+    return test_rand() % n;
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -80,8 +109,12 @@ int main(int argc, char **argv)
         if (filter && fnmatch(filter, full, 0) != 0)
             continue;
         current_failed = 0;
+        rand_started = 0;
         test_console_clear();
         tests[i].fn();
+        if (current_failed && rand_started)
+            printf("#   replay with: SEED=%llu TEST_FILTER='%s' %s\n",
+                   (unsigned long long)rand_seed, full, argv[0]);
         printf("%s %d - %s\n", current_failed ? "not ok" : "ok", ++number, full);
         fflush(stdout);
         failed += current_failed;

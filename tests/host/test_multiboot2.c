@@ -628,15 +628,6 @@ TEST(mmap_truncated_past_the_maximum)
 
 /* ----------------------------------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* A block with every tag kind the parser reads, except a "cmdline" module: that one is
    followed to its mod_start, which a mutation could point anywhere. */
@@ -662,12 +653,7 @@ static void build_fuzz_base(void)
 
 TEST(fuzzed_blocks_never_crash)
 {
-    uint64_t seed = 0x3b2f00d5ULL;
-    const char *env = getenv("MB2_SEED");
-    if (env)
-        seed = strtoull(env, NULL, 0);
-    printf("# multiboot2 fuzz seed 0x%llx (MB2_SEED=... to change)\n", (unsigned long long)seed);
-    rng_state = seed;
+    test_rand_start("mutated Multiboot2 blocks", 0x3b2f00d5ULL);
 
     build_fuzz_base();
     static uint8_t base[4096];
@@ -681,21 +667,21 @@ TEST(fuzzed_blocks_never_crash)
     for (int iter = 0; iter < 20000; iter++) {
         memcpy(block, base, base_len);
         memset(block + base_len, 0, 64);    /* the rest of block[] stays zero */
-        int mutations = 1 + (int)(rng() % 4);
+        int mutations = 1 + (int)(test_rand() % 4);
         for (int m = 0; m < mutations; m++) {
-            uint32_t at = (uint32_t)(rng() % base_len);
-            switch (rng() % 6) {
+            uint32_t at = (uint32_t)(test_rand() % base_len);
+            switch (test_rand() % 6) {
             case 0:     /* flip a bit */
-                block[at] ^= (uint8_t)(1u << (rng() % 8));
+                block[at] ^= (uint8_t)(1u << (test_rand() % 8));
                 break;
             case 1:     /* a random byte */
-                block[at] = (uint8_t)rng();
+                block[at] = (uint8_t)test_rand();
                 break;
             case 2: {   /* a size or type field (4-byte aligned) set to something nearby */
                 uint32_t v;
                 at &= ~3u;
                 memcpy(&v, block + at, 4);
-                v += (uint32_t)(rng() % 33) - 16;
+                v += (uint32_t)(test_rand() % 33) - 16;
                 memcpy(block + at, &v, 4);
                 break;
             }
@@ -703,19 +689,19 @@ TEST(fuzzed_blocks_never_crash)
                 static const uint32_t extremes[] = { 0, 1, 7, 8, 9, 15, 16, 24, 0x7fffffff,
                                                      0x80000000u, 0xffffffffu, 1u << 20 };
                 at &= ~3u;
-                memcpy(block + at, &extremes[rng() % 12], 4);
+                memcpy(block + at, &extremes[test_rand() % 12], 4);
                 break;
             }
             case 4: {   /* total_size changed */
-                uint32_t total = (uint32_t)(rng() % (2 * base_len));
-                if (rng() % 8 == 0)
-                    total = (1u << 20) - (uint32_t)(rng() % 16);
+                uint32_t total = (uint32_t)(test_rand() % (2 * base_len));
+                if (test_rand() % 8 == 0)
+                    total = (1u << 20) - (uint32_t)(test_rand() % 16);
                 set_total_size(total);
                 break;
             }
             default:    /* a run of random bytes */
-                for (uint32_t i = 0, n = 1 + (uint32_t)(rng() % 16); i < n && at + i < base_len; i++)
-                    block[at + i] = (uint8_t)rng();
+                for (uint32_t i = 0, n = 1 + (uint32_t)(test_rand() % 16); i < n && at + i < base_len; i++)
+                    block[at + i] = (uint8_t)test_rand();
                 break;
             }
         }
