@@ -30,7 +30,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-stack-protect
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-strict-aliasing \
 	-fno-toplevel-reorder \
-	-Ikernel -Iboot -MMD -MP
+	-I. -Ikernel -Iboot -MMD -MP
 KERNEL_ASFLAGS := -g -Ikernel/arch/x86_64 -Iboot/multiboot2 -MMD -MP
 KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
@@ -51,18 +51,31 @@ PORTABLE_C := kernel/lib/format.c kernel/lib/log.c kernel/lib/argv.c kernel/lib/
 	kernel/arch/x86_64/trap_describe.c boot/multiboot2/multiboot2.c \
 	$(wildcard mm/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -Ikernel -Iboot -Itests/host \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I. -Ikernel -Iboot -Itests/host \
 	-Dsnprintf=res_snprintf -Dvsnprintf=res_vsnprintf -DRESERVOIR_HOST=1 -MMD -MP
-HOST_SUPPORT_C := tests/host/test_main.c tests/host/host_support.c
+HOST_SUPPORT_C := tests/host/test_main.c tests/host/host_support.c tests/host/sim_mmu.c
 HOST_TESTS_C := $(wildcard tests/host/test_*.c)
+HOST_FUZZ_C := $(wildcard tests/fuzz/*.c)
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(filter-out tests/host/test_main.c,$(HOST_TESTS_C)))
 HOST_LIB := $(BUILD)/host/libportable.a
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_C))
 HOST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_SUPPORT_C))
 
+# Benchmarks (make bench) and the fuzz target (make fuzz): the same portable sources and
+# simulated machine, built at -O2 without sanitizers / with libFuzzer under clang.
+MM_HOST_C := $(PORTABLE_C) tests/host/host_support.c tests/host/sim_mmu.c
+BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -I. -Ikernel -Iboot -Itests/host \
+	-Dsnprintf=res_snprintf -Dvsnprintf=res_vsnprintf -DRESERVOIR_HOST=1
+BENCH_MM := $(BUILD)/bench/bench_mm
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -I. -Ikernel -Iboot -Itests/host \
+	-Dsnprintf=res_snprintf -Dvsnprintf=res_vsnprintf -DRESERVOIR_HOST=1
+FUZZ_MM := $(BUILD)/fuzz/fuzz_mm
+FUZZ_SECONDS ?= 60
+
 GRUB_ISO := $(BUILD)/grub-bios.iso
 
-.PHONY: all kernel run test debug host-tests deps clean
+.PHONY: all kernel run test debug host-tests deps clean bench fuzz
 all: kernel $(GRUB_ISO) efi
 
 include boot/efi/efi.mk
@@ -132,6 +145,28 @@ $(BUILD)/host/test_%: $(BUILD)/host-obj/tests/host/test_%.o $(HOST_SUPPORT_OBJS)
 
 host-tests: $(HOST_TESTS)
 
+$(BENCH_MM): tests/bench/bench_mm.c $(MM_HOST_C) $(BUILD)/host.flags
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ tests/bench/bench_mm.c $(MM_HOST_C)
+
+$(FUZZ_MM): tests/fuzz/fuzz_mm.c $(MM_HOST_C) $(BUILD)/host.flags
+	@mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_mm.c $(MM_HOST_C)
+
+# Benchmarks print "bench NAME cycles_per_op=X" lines; they assert nothing.
+bench:
+	$(Q)tools/ensure-deps.sh build
+	$(Q)$(MAKE) --no-print-directory $(BENCH_MM)
+	$(Q)$(BENCH_MM)
+
+# Coverage-guided fuzzing of the mm core; findings are written to $(BUILD)/fuzz/.
+fuzz:
+	$(Q)tools/ensure-deps.sh fuzz
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_MM)
+	@mkdir -p $(BUILD)/fuzz/corpus-mm
+	$(Q)$(FUZZ_MM) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus-mm
+
 RUN_ARGS = --boot $(BOOT) --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL)) \
 	$(if $(TIMEOUT),--timeout $(TIMEOUT)) --cmdline "$(CMDLINE)"
 
@@ -147,7 +182,7 @@ debug:
 
 test:
 	$(Q)tools/ensure-deps.sh test
-	$(Q)$(MAKE) --no-print-directory all host-tests
+	$(Q)$(MAKE) --no-print-directory all host-tests $(FUZZ_MM)
 	$(Q)tools/run-tests.sh --extra-cmdline "$(CMDLINE)" $(if $(ACCEL),--accel $(ACCEL))
 
 # Keep objects make considers intermediate, so rebuilds stay incremental.

@@ -18,6 +18,7 @@
 #include "lib/ktest.h"
 #include "lib/log.h"
 #include "lib/panic.h"
+#include "mm_setup.h"
 #include "multiboot2/multiboot2.h"
 #include "options.h"
 
@@ -74,9 +75,9 @@ static void kernel_main(void)
 
     kprintf("Reservoir x86-64 kernel, booted by %s (%s)\n", boot_info.loader_name,
             boot_info.protocol == BOOT_PROTOCOL_UEFI ? "uefi" : "multiboot2");
+    log_info("command line: %s", boot_info.cmdline);
     options_parse(boot_info.cmdline, &options);
     log_set_level(options.loglevel);
-    log_info("command line: %s", boot_info.cmdline);
 
     if (boot_info.mmap_truncated)
         log_warn("memory map: the loader dropped entries past %u", BOOT_MMAP_MAX);
@@ -86,6 +87,7 @@ static void kernel_main(void)
     if (boot_info.initrd_size)
         log_info("initrd: %llu bytes at 0x%llx", (unsigned long long)boot_info.initrd_size,
                  (unsigned long long)boot_info.initrd_base);
+    mm_setup(&boot_info);
 
     if (options.run_tests) {
         int failed = ktest_run(&options);

@@ -5,13 +5,15 @@
 #   2. in-kernel tests (KTEST) booted with `test` on BOTH boot paths, BIOS and UEFI, in
 #      parallel (one QEMU per core);
 #   3. harness self-checks: a deliberately failing KTEST, a deliberate panic, a deliberate
-#      page fault and a deliberate hang must each be seen as failures by tools/qemu-run.sh.
+#      page fault, a deliberate hang and a double free must each be seen as failures by
+#      tools/qemu-run.sh, and make debug's gdb must stop in kernel_main;
+#   4. a short run of the mm fuzz target (make fuzz runs it for longer).
 #
 # Each test is counted once per place it ran. A run that ends early (panic, timeout, ASan
 # report) counts its planned tests that never reported as failed, plus the crash itself.
 #
 # Options: --extra-cmdline "..." (added to the kernel command line of the KTEST runs, e.g.
-# ktest_panic), --accel kvm|tcg, --only host|kernel|harness.
+# ktest_panic), --accel kvm|tcg, --only host|kernel|harness|fuzz.
 set -u
 
 BUILD=${BUILD:-build}
@@ -145,6 +147,8 @@ run_harness() {
         "cr2:   0xffff900000000000" "ktest_fn_selftest_deliberate_page_fault"
     expect detects_hang 124 "test=selftest.deliberate_hang" 8 \
         "# run selftest.deliberate_hang"
+    expect detects_double_free 2 "test=selftest.deliberate_double_free" 60 \
+        "KERNEL PANIC: page_free" "double free" "ktest_fn_selftest_deliberate_double_free"
     check_debug
 }
 
@@ -165,10 +169,26 @@ check_debug() {
     fi
 }
 
+# A few seconds of coverage-guided fuzzing of the mm core: a finding fails the run.
+run_fuzz() {
+    local log=$out/fuzz-mm.log corpus=$out/fuzz-corpus
+    mkdir -p "$corpus"
+    if timeout 120 "$BUILD/fuzz/fuzz_mm" -max_total_time=5 -artifact_prefix="$out/" \
+            "$corpus" > "$log" 2>&1; then
+        passed=$(( passed + 1 ))
+        echo "fuzz: ok - mm ($(grep -o 'Done [0-9]* runs' "$log"))"
+    else
+        failed=$(( failed + 1 ))
+        echo "fuzz: not ok - mm: a finding; reproduce with $BUILD/fuzz/fuzz_mm $out/crash-*"
+        tail -n 30 "$log" | prefix "fuzz| "
+    fi
+}
+
 start=$(date +%s)
 [ -z "$only" ] || [ "$only" = host ] && run_host
 [ -z "$only" ] || [ "$only" = kernel ] && run_kernel
 [ -z "$only" ] || [ "$only" = harness ] && run_harness
+[ -z "$only" ] || [ "$only" = fuzz ] && run_fuzz
 echo "run-tests: finished in $(( $(date +%s) - start )) s; logs in $out"
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -1,0 +1,37 @@
+/*
+ * NTSTATUS: the kernel's error values, with Windows' names and numbers so that userlib can
+ * translate them to Win32 errors exactly as Windows does. Values from [MS-ERREF] 2.3.1.
+ *
+ * Severity lives in the top two bits: 00 success, 01 informational, 10 warning, 11 error.
+ */
+#ifndef RESERVOIR_NTSTATUS_H
+#define RESERVOIR_NTSTATUS_H
+
+#include <stdint.h>
+
+typedef int32_t ntstatus_t;
+
+#define STATUS_SUCCESS                  ((ntstatus_t)0x00000000)
+#define STATUS_GUARD_PAGE_VIOLATION     ((ntstatus_t)0x80000001)
+#define STATUS_ACCESS_VIOLATION         ((ntstatus_t)0xC0000005)
+#define STATUS_INVALID_HANDLE           ((ntstatus_t)0xC0000008)
+#define STATUS_INVALID_PARAMETER        ((ntstatus_t)0xC000000D)
+#define STATUS_NO_MEMORY                ((ntstatus_t)0xC0000017)
+#define STATUS_CONFLICTING_ADDRESSES    ((ntstatus_t)0xC0000018)
+#define STATUS_NOT_MAPPED_VIEW          ((ntstatus_t)0xC0000019)
+#define STATUS_UNABLE_TO_FREE_VM        ((ntstatus_t)0xC000001A)
+#define STATUS_ALREADY_COMMITTED        ((ntstatus_t)0xC0000021)
+#define STATUS_NOT_COMMITTED            ((ntstatus_t)0xC000002D)
+#define STATUS_INVALID_PAGE_PROTECTION  ((ntstatus_t)0xC0000045)
+#define STATUS_INSUFFICIENT_RESOURCES   ((ntstatus_t)0xC000009A)
+#define STATUS_MEMORY_NOT_ALLOCATED     ((ntstatus_t)0xC00000A0)
+#define STATUS_COMMITMENT_LIMIT         ((ntstatus_t)0xC000012D)
+#define STATUS_INVALID_ADDRESS          ((ntstatus_t)0xC0000141)
+
+/* NT_SUCCESS: success and informational values are non-negative. */
+static inline int nt_success(ntstatus_t status)
+{
+    return status >= 0;
+}
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * Four-level x86-64 page tables (pagetable.h): building, changing and reading the
+ * paging structures of one address space, and batching the TLB invalidations that
+ * changes call for.
+ *
+ * Everything goes through one walker: walk() follows va from the root down to the table
+ * of a given level, recording every table on the way in a struct pt_path, and on request
+ * allocates the tables that are missing. prune() goes back up the same path and frees the
+ * tables left empty, so pt_unmap and a pt_map that ran out of memory share one clean-up.
+ *
+ * Invariants (checked with ASSERT where cheap):
+ *   - a table's PFN record is PFN_PAGETABLE and its refcount is the number of non-zero
+ *     entries in it (kept by entry_fill() and entry_clear(); pt_destroy zeroes it);
+ *   - no table but the root is ever empty: the operation that empties one frees it;
+ *   - a table entry is child | PRESENT | WRITABLE | USER; a leaf is the caller's flags
+ *     plus PRESENT (plus PS at levels 3 and 2); nothing else is ever written.
+ */
+#include "pagetable.h"
+
+#include "arch.h"
+#include "lib/panic.h"
+#include "page_alloc.h"
+#include "pfn.h"
+
+#define TABLE_ENTRY_FLAGS (PTE_PRESENT | PTE_WRITABLE | PTE_USER)
+
+/* Hardware-maintained bits of a leaf: state, not permission; pt_protect keeps them. */
+#define PTE_HW_STATE (PTE_ACCESSED | PTE_DIRTY)
+
+/*
+ * NX as the CPU allows it. Without NX (EFER.NXE clear) bit 63 is reserved, so it is
+ * dropped from every leaf. pt_create, which runs before any mapping can exist, asks the
+ * CPU once (CPUID is a VM exit under KVM: too slow for every pt_map).
+ */
+static pte_t nx_supported = PTE_NX;
+
+/* Every table on the way from the root to the entry for one va. */
+struct pt_path {
+    uint64_t table[PT_LEVELS + 1];  /* table[level]: physical address of that table */
+    int level;                      /* the lowest level walk() reached */
+};
+
+/* Bytes one entry at level maps: 4 KiB, 2 MiB, 1 GiB, 512 GiB. */
+static inline uint64_t level_size(int level)
+{
+    return 1ull << (PAGE_SHIFT + 9 * (level - 1));
+}
+
+static inline pte_t *entry_at(uint64_t table, uint64_t va, int level)
+{
+    return (pte_t *)phys_to_virt(table) + pt_index(va, level);
+}
+
+/* A large leaf: PS in a PDPT or PD entry (in a PT entry bit 7 is PAT, never set here). */
+static inline int is_large_leaf(pte_t e, int level)
+{
+    return level > 1 && pte_present(e) && (e & PTE_LARGE);
+}
+
+static struct pfn *table_pfn(uint64_t table)
+{
+    struct pfn *p = pfn_get(table >> PAGE_SHIFT);
+    ASSERT(p != 0 && p->state == PFN_PAGETABLE);
+    return p;
+}
+
+/* Writes value into the empty entry e of table: one more live entry. */
+static void entry_fill(uint64_t table, pte_t *e, pte_t value)
+{
+    struct pfn *p = table_pfn(table);
+    ASSERT(*e == 0 && value != 0 && p->refcount < PT_ENTRIES);
+    *e = value;
+    p->refcount++;
+}
+
+/* Empties the non-zero entry e of table. Returns how many live entries remain. */
+static uint32_t entry_clear(uint64_t table, pte_t *e)
+{
+    struct pfn *p = table_pfn(table);
+    ASSERT(*e != 0 && p->refcount > 0);
+    *e = 0;
+    return --p->refcount;
+}
+
+/*
+ * Frees the tables of path that hold no entries, from the one at level upwards, clearing
+ * their entries in their parents. Stops at the first table still in use; never frees the
+ * root.
+ *
+ * The CPU's paging-structure caches may still point at a freed table until the INVLPG or
+ * flush that tlb_batch_flush issues for the unmapped page (it drops those caches too,
+ * Intel SDM vol. 3A, 4.10.4.1). On one CPU nothing walks through it meanwhile; with
+ * several, freeing must wait for the flush (a list in struct tlb_batch).
+ */
+static void prune(const struct pt_path *path, uint64_t va, int level)
+{
+    for (; level < PT_LEVELS; level++) {
+        uint64_t table = path->table[level];
+        if (table_pfn(table)->refcount != 0)
+            return;
+        uint64_t parent = path->table[level + 1];
+        entry_clear(parent, entry_at(parent, va, level + 1));
+        page_free_frame(table);
+    }
+}
+
+/*
+ * Follows va from root down to the table at level target, recording each table in path.
+ * With create, missing tables are allocated (zeroed) and linked in. Returns:
+ *   STATUS_SUCCESS               path->table[target] is the table; path->level = target;
+ *   STATUS_MEMORY_NOT_ALLOCATED  (without create) the entry at path->level is empty;
+ *   STATUS_CONFLICTING_ADDRESSES the entry at path->level is a large leaf covering va;
+ *   STATUS_NO_MEMORY             (with create) an allocation failed; the tables this call
+ *                                had created are freed again, so nothing changed.
+ */
+static ntstatus_t walk(uint64_t root, uint64_t va, int target, int create,
+                       struct pt_path *path)
+{
+    uint64_t table = root;
+    for (int level = PT_LEVELS;; level--) {
+        path->table[level] = table;
+        path->level = level;
+        if (level == target)
+            return STATUS_SUCCESS;
+
+        pte_t *e = entry_at(table, va, level);
+        if (is_large_leaf(*e, level))
+            return STATUS_CONFLICTING_ADDRESSES;
+        if (pte_present(*e)) {
+            table = pte_addr(*e);
+            continue;
+        }
+        /* Software PTEs live only in leaves: above them an entry is a table or zero. */
+        ASSERT(*e == 0);
+        if (!create)
+            return STATUS_MEMORY_NOT_ALLOCATED;
+
+        uint64_t child;
+        if (page_alloc_frame(PAGE_ALLOC_ZEROED, PFN_PAGETABLE, &child) != STATUS_SUCCESS) {
+            prune(path, va, level);
+            return STATUS_NO_MEMORY;
+        }
+        entry_fill(table, e, child | TABLE_ENTRY_FLAGS);
+        table = child;
+    }
+}
+
+/* The checks pt_map and pt_map_large share; size is the page size. */
+static int mapping_args_valid(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
+{
+    return (va & (size - 1)) == 0 && (pa & (size - 1)) == 0 && va_is_canonical(va) &&
+           (pa & ~PTE_ADDR_MASK) == 0 && (flags & ~PTE_LEAF_FLAGS) == 0;
+}
+
+/* The leaf bits for the caller's flags (already checked against PTE_LEAF_FLAGS). */
+static inline pte_t leaf_bits(uint64_t flags)
+{
+    return PTE_PRESENT | (flags & ~PTE_NX) | (flags & nx_supported);
+}
+
+/* Maps one page of level's size: the entry for va at level must be empty. */
+static ntstatus_t map_at_level(struct page_table *pt, uint64_t va, pte_t leaf, int level)
+{
+    struct pt_path path;
+    ntstatus_t status = walk(pt->root, va, level, 1, &path);
+    if (status != STATUS_SUCCESS)
+        return status;
+    /*
+     * A present entry (leaf or table), or a software PTE. The tables walk() may have
+     * created are not at risk: they are below an empty entry, so this one is empty too.
+     */
+    pte_t *e = entry_at(path.table[level], va, level);
+    if (*e != 0)
+        return STATUS_CONFLICTING_ADDRESSES;
+    entry_fill(path.table[level], e, leaf);
+    return STATUS_SUCCESS;
+}
+
+/* ---- TLB batching ---- */
+
+void tlb_batch_add(struct tlb_batch *b, uint64_t va, int global)
+{
+    if (global)
+        b->global = 1;
+    if (b->overflow)
+        return;
+    if (b->count == TLB_BATCH_MAX) {
+        b->overflow = 1;
+        return;
+    }
+    b->pages[b->count++] = va & ~(PAGE_SIZE - 1);
+}
+
+/*
+ * A table that is not active has no non-global entries in the TLB (loading CR3 dropped
+ * them; there are no PCIDs), so its changes need no invalidation. Global entries are the
+ * exception: they survive CR3 loads, and the kernel half is shared by every address
+ * space, so a changed global entry is invalidated whichever table is active.
+ */
+void tlb_batch_flush(struct tlb_batch *b, const struct page_table *pt)
+{
+    if (pt->root == arch_active_root() || b->global) {
+        if (!b->overflow) {
+            for (unsigned i = 0; i < b->count; i++)
+                arch_invalidate_page(b->pages[i]);
+        } else if (b->global) {
+            arch_flush_tlb_all();
+        } else {
+            arch_flush_tlb();
+        }
+    }
+    tlb_batch_init(b);
+}
+
+/* ---- Page tables ---- */
+
+ntstatus_t pt_create(struct page_table *pt)
+{
+    nx_supported = arch_has_nx() ? PTE_NX : 0;
+    uint64_t root;
+    ntstatus_t status = page_alloc_frame(PAGE_ALLOC_ZEROED, PFN_PAGETABLE, &root);
+    if (status != STATUS_SUCCESS)
+        return STATUS_NO_MEMORY;
+    pt->root = root;
+    return STATUS_SUCCESS;
+}
+
+/* Frees table (at level) and every table below it. Leaves' frames are not touched. */
+static void destroy_table(uint64_t table, int level)
+{
+    if (level > 1) {
+        pte_t *entries = phys_to_virt(table);
+        for (unsigned i = 0; i < PT_ENTRIES; i++)
+            if (pte_present(entries[i]) && !is_large_leaf(entries[i], level))
+                destroy_table(pte_addr(entries[i]), level - 1);
+    }
+    table_pfn(table)->refcount = 0;     /* its entries die with it */
+    page_free_frame(table);
+}
+
+void pt_destroy(struct page_table *pt)
+{
+    ASSERT(pt->root != 0);
+    ASSERT(pt->root != arch_active_root());
+    destroy_table(pt->root, PT_LEVELS);
+    pt->root = 0;
+}
+
+ntstatus_t pt_map(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t flags,
+                  struct tlb_batch *tlb)
+{
+    /* The entry was empty, and the CPU caches no empty entry: nothing to invalidate. */
+    (void)tlb;
+    if (!mapping_args_valid(va, pa, PAGE_SIZE, flags))
+        return STATUS_INVALID_PARAMETER;
+    return map_at_level(pt, va, pa | leaf_bits(flags), 1);
+}
+
+ntstatus_t pt_map_large(struct page_table *pt, uint64_t va, uint64_t pa, uint64_t size,
+                        uint64_t flags, struct tlb_batch *tlb)
+{
+    (void)tlb;  /* as for pt_map */
+    int level;
+    if (size == LARGE_PAGE_SIZE)
+        level = 2;
+    else if (size == HUGE_PAGE_SIZE && arch_has_1g_pages())
+        level = 3;
+    else
+        return STATUS_INVALID_PARAMETER;
+    if (!mapping_args_valid(va, pa, size, flags))
+        return STATUS_INVALID_PARAMETER;
+    return map_at_level(pt, va, pa | leaf_bits(flags) | PTE_LARGE, level);
+}
+
+ntstatus_t pt_unmap(struct page_table *pt, uint64_t va, uint64_t *pa, struct tlb_batch *tlb)
+{
+    if ((va & (PAGE_SIZE - 1)) != 0 || !va_is_canonical(va))
+        return STATUS_INVALID_PARAMETER;
+    struct pt_path path;
+    ntstatus_t status = walk(pt->root, va, 1, 0, &path);
+    if (status != STATUS_SUCCESS)
+        return status;
+    pte_t *e = entry_at(path.table[1], va, 1);
+    if (!pte_present(*e))
+        return STATUS_MEMORY_NOT_ALLOCATED;     /* empty, or a software PTE: not ours */
+
+    pte_t old = *e;
+    entry_clear(path.table[1], e);
+    if (pa)
+        *pa = pte_addr(old);
+    tlb_batch_add(tlb, va, (old & PTE_GLOBAL) != 0);
+    prune(&path, va, 1);
+    return STATUS_SUCCESS;
+}
+
+/*
+ * The 4 KiB leaf entries of count pages from va, in order: next_leaf() walks again only
+ * when a page lies in another page table than the one before.
+ */
+struct leaf_cursor {
+    uint64_t root;
+    uint64_t va;            /* the page next_leaf() returns next */
+    pte_t *table;           /* entries of the page table holding va, or NULL */
+};
+
+static ntstatus_t next_leaf(struct leaf_cursor *c, pte_t **leaf)
+{
+    unsigned index = pt_index(c->va, 1);
+    if (!c->table || index == 0) {
+        struct pt_path path;
+        ntstatus_t status = walk(c->root, c->va, 1, 0, &path);
+        if (status != STATUS_SUCCESS)
+            return status;
+        c->table = phys_to_virt(path.table[1]);
+    }
+    *leaf = &c->table[index];
+    c->va += PAGE_SIZE;
+    return pte_present(**leaf) ? STATUS_SUCCESS : STATUS_MEMORY_NOT_ALLOCATED;
+}
+
+/* Whether [va, va + count pages) is page-aligned, canonical and does not wrap. */
+static int page_range_valid(uint64_t va, uint64_t count)
+{
+    if ((va & (PAGE_SIZE - 1)) != 0 || !va_is_canonical(va))
+        return 0;
+    if (count == 0)
+        return 1;
+    if (count - 1 > (UINT64_MAX - va) / PAGE_SIZE)
+        return 0;
+    uint64_t last = va + (count - 1) * PAGE_SIZE;
+    /* Both ends canonical and in the same half: the range does not cross the hole. */
+    return va_is_canonical(last) && (va >> 47) == (last >> 47);
+}
+
+ntstatus_t pt_protect(struct page_table *pt, uint64_t va, uint64_t count, uint64_t flags,
+                      struct tlb_batch *tlb)
+{
+    if (!page_range_valid(va, count) || (flags & ~PTE_LEAF_FLAGS) != 0)
+        return STATUS_INVALID_PARAMETER;
+
+    /* First pass: every page must be mapped by a 4 KiB leaf, or nothing changes. */
+    struct leaf_cursor c = { pt->root, va, 0 };
+    pte_t *e;
+    for (uint64_t i = 0; i < count; i++) {
+        ntstatus_t status = next_leaf(&c, &e);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
+
+    /* Second pass: cannot fail. Same address, new permissions, A and D kept. */
+    pte_t bits = leaf_bits(flags);
+    c = (struct leaf_cursor){ pt->root, va, 0 };
+    for (uint64_t i = 0; i < count; i++) {
+        ntstatus_t status = next_leaf(&c, &e);
+        ASSERT(status == STATUS_SUCCESS);
+        pte_t old = *e;
+        pte_t new = pte_addr(old) | (old & PTE_HW_STATE) | bits;
+        if (new == old)
+            continue;
+        *e = new;
+        tlb_batch_add(tlb, va + i * PAGE_SIZE, (old & PTE_GLOBAL) != 0);
+    }
+    return STATUS_SUCCESS;
+}
+
+ntstatus_t pt_translate(const struct page_table *pt, uint64_t va, uint64_t *pa,
+                        uint64_t *flags)
+{
+    if (!va_is_canonical(va))
+        return STATUS_INVALID_PARAMETER;
+    struct pt_path path;
+    ntstatus_t status = walk(pt->root, va, 1, 0, &path);
+    if (status == STATUS_MEMORY_NOT_ALLOCATED)
+        return status;
+
+    int level = path.level;
+    pte_t e = *entry_at(path.table[level], va, level);
+    if (!pte_present(e))
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    uint64_t size = level_size(level);
+    uint64_t leaf_flags = e & PTE_LEAF_FLAGS;
+    if (level > 1)
+        leaf_flags |= PTE_LARGE;
+    if (pa)
+        *pa = (pte_addr(e) & ~(size - 1)) + (va & (size - 1));
+    if (flags)
+        *flags = leaf_flags;
+    return STATUS_SUCCESS;
+}
