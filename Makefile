@@ -30,12 +30,13 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-stack-protect
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-strict-aliasing \
 	-fno-toplevel-reorder \
-	-I. -Ikernel -Iboot -MMD -MP
+	-I. -Ikernel -Iboot -Ikernel/syscall -MMD -MP
 KERNEL_ASFLAGS := -g -Ikernel/arch/x86_64 -Iboot/multiboot2 -MMD -MP
 KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
-KERNEL_C := $(wildcard kernel/*.c kernel/lib/*.c kernel/arch/x86_64/*.c mm/*.c \
+KERNEL_C := $(wildcard kernel/*.c kernel/lib/*.c kernel/arch/x86_64/*.c kernel/syscall/*.c \
+	mm/*.c \
 	tests/kernel/*.c) boot/multiboot2/multiboot2.c
 KERNEL_S := $(wildcard kernel/arch/x86_64/*.S) boot/multiboot2/entry32.S
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/kernel-obj/%.o,$(KERNEL_C)) \

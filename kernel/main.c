@@ -13,6 +13,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/qemu_exit.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/usermode.h"
 #include "boot_info.h"
 #include "bootinfo.h"
 #include "lib/ktest.h"
@@ -88,6 +89,7 @@ static void kernel_main(void)
         log_info("initrd: %llu bytes at 0x%llx", (unsigned long long)boot_info.initrd_size,
                  (unsigned long long)boot_info.initrd_base);
     mm_setup(&boot_info);
+    usermode_init();
 
     if (options.run_tests) {
         int failed = ktest_run(&options);

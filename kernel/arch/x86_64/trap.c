@@ -1,8 +1,9 @@
 /*
  * Exception dispatch and the panic report for traps (trap.h).
  *
- * For now every exception is a kernel bug: user mode arrives with the process issue and
- * will route user faults to the memory manager and the exception dispatcher instead.
+ * A trap from ring 3 goes to user_exception(); a fault inside a user-memory copy goes to
+ * the copy's fault exit; any other exception in the kernel is a kernel bug and ends in
+ * the panic report.
  */
 #include "trap.h"
 
@@ -12,6 +13,8 @@
 #include "lib/ksyms.h"
 #include "lib/log.h"
 #include "lib/panic.h"
+#include "user_exception.h"
+#include "usercopy.h"
 
 static trap_hook_fn test_hook;
 
@@ -72,6 +75,10 @@ void trap_panic(const struct trap_frame *f)
 void trap_dispatch(struct trap_frame *frame)
 {
     if (test_hook && test_hook(frame))
+        return;
+    if (frame->cs & 3)
+        user_exception(frame);
+    if (usercopy_fixup(frame))
         return;
     trap_panic(frame);
 }

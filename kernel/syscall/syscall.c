@@ -1,0 +1,69 @@
+/*
+ * System-call dispatch and the handlers that need nothing but the CPU (syscall.h).
+ * The memory-management calls live with the address space code.
+ */
+#include "syscall.h"
+
+#include <stddef.h>
+
+#include "arch/x86_64/usercopy.h"
+#include "arch/x86_64/usermode.h"
+#include "lib/log.h"
+#include "ntstatus.h"
+#include "syscall_numbers.h"
+
+#define CONSOLE_WRITE_MAX (1u << 20)
+#define CONSOLE_CHUNK     256
+
+typedef ntstatus_t (*syscall_handler)(struct trap_frame *frame);
+
+static ntstatus_t sys_yield_execution(struct trap_frame *frame)
+{
+    (void)frame;
+    /* One thread in the system: there is never anyone to yield to. */
+    return STATUS_NO_YIELD_PERFORMED;
+}
+
+static ntstatus_t sys_terminate_process(struct trap_frame *frame)
+{
+    if (frame->rdi != NT_CURRENT_PROCESS)
+        return STATUS_INVALID_HANDLE;
+    user_exit((uint32_t)frame->rsi);
+}
+
+/* (const char *buffer, size_t length): writes the bytes to the console as they are. */
+static ntstatus_t sys_console_write(struct trap_frame *frame)
+{
+    uint64_t buffer = frame->rdi, length = frame->rsi;
+    if (length > CONSOLE_WRITE_MAX)
+        return STATUS_INVALID_PARAMETER;
+    if (!user_range_ok(buffer, length))
+        return STATUS_ACCESS_VIOLATION;
+    char chunk[CONSOLE_CHUNK];
+    for (uint64_t done = 0; done < length;) {
+        uint64_t n = length - done < CONSOLE_CHUNK ? length - done : CONSOLE_CHUNK;
+        ntstatus_t status = copy_from_user(chunk, buffer + done, n);
+        if (!nt_success(status))
+            return status;
+        for (uint64_t i = 0; i < n; i++)
+            console_putc(chunk[i]);
+        done += n;
+    }
+    return STATUS_SUCCESS;
+}
+
+static const syscall_handler handlers[SYSCALL_COUNT] = {
+    [SYS_NT_YIELD_EXECUTION] = sys_yield_execution,
+    [SYS_NT_TERMINATE_PROCESS] = sys_terminate_process,
+    [SYS_CONSOLE_WRITE] = sys_console_write,
+};
+
+int syscall_dispatch(struct trap_frame *frame)
+{
+    uint64_t number = frame->rax;
+    ntstatus_t status = STATUS_INVALID_SYSTEM_SERVICE;
+    if (number < SYSCALL_COUNT && handlers[number])
+        status = handlers[number](frame);
+    frame->rax = (uint32_t)status;
+    return 0;
+}
