@@ -7,6 +7,7 @@
  * its own GS base; the return path swaps back symmetrically.
  */
 #include "segments.h"
+#include "trap_frame.inc"
 
     .text
     .altmacro
@@ -36,21 +37,7 @@ trap_common:
     jz 1f
     swapgs
 1:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_TRAP_REGS
     cld
     mov %rsp, %rdi
     /* A frame link so backtraces continue into the interrupted code. */
@@ -63,21 +50,7 @@ trap_common:
 
     .global trap_return
 trap_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_TRAP_REGS
     testb $3, 24(%rsp)
     jz 2f
     swapgs

@@ -13,6 +13,7 @@
  */
 #include "cpu_local.h"
 #include "segments.h"
+#include "trap_frame.inc"
 
 #define SYSCALL_VECTOR 0x100    /* a trap_frame vector no CPU exception uses */
 #define FRAME_RIP (17 * 8)      /* offsets in struct trap_frame */
@@ -33,21 +34,7 @@ syscall_entry:
     pushq %rcx
     pushq $0
     pushq $SYSCALL_VECTOR
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_TRAP_REGS
     cld
     mov %rsp, %rdi
     pushq FRAME_RIP(%rsp)               /* a frame link: backtraces reach user RIP */
@@ -61,21 +48,7 @@ syscall_entry:
     shr $47, %rcx
     jnz trap_return                     /* not a user-half address: let IRETQ fault */
 
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_TRAP_REGS
     /* Now at vector; RIP, RFLAGS and RSP follow. */
     mov 16(%rsp), %rcx
     mov 32(%rsp), %r11
