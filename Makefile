@@ -36,6 +36,7 @@ KERNEL_LDFLAGS := -n -nostdlib -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
 KERNEL_C := $(wildcard kernel/*.c kernel/lib/*.c kernel/arch/x86_64/*.c kernel/syscall/*.c \
+	kernel/loader/*.c \
 	mm/*.c \
 	tests/kernel/*.c) boot/multiboot2/multiboot2.c
 KERNEL_S := $(wildcard kernel/arch/x86_64/*.S) boot/multiboot2/entry32.S
@@ -50,14 +51,15 @@ KERNEL_ELF := $(BUILD)/kernel.elf
 PORTABLE_C := kernel/lib/format.c kernel/lib/log.c kernel/lib/argv.c kernel/lib/ktest.c \
 	kernel/lib/panic.c kernel/lib/ksyms.c kernel/options.c kernel/bootinfo.c \
 	kernel/arch/x86_64/trap_describe.c boot/multiboot2/multiboot2.c \
-	$(wildcard mm/*.c)
+	kernel/loader/elf_image.c kernel/loader/initrd.c $(wildcard mm/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -I. -Ikernel -Iboot -Itests/host \
 	-Dsnprintf=res_snprintf -Dvsnprintf=res_vsnprintf -DRESERVOIR_HOST=1 -MMD -MP
 HOST_SUPPORT_C := tests/host/test_main.c tests/host/host_support.c tests/host/sim_mmu.c
 HOST_TESTS_C := $(wildcard tests/host/test_*.c)
 HOST_FUZZ_C := $(wildcard tests/fuzz/*.c)
-HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(filter-out tests/host/test_main.c,$(HOST_TESTS_C)))
+# userlib's host tests build differently (userlib.mk below)
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(filter-out tests/host/test_main.c tests/host/test_userlib_%.c,$(HOST_TESTS_C)))
 HOST_LIB := $(BUILD)/host/libportable.a
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(PORTABLE_C))
 HOST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_SUPPORT_C))
@@ -76,8 +78,11 @@ FUZZ_SECONDS ?= 60
 
 GRUB_ISO := $(BUILD)/grub-bios.iso
 
+# Host tool: packs programs into a cpio (newc) initrd.
+MKINITRD := $(BUILD)/tools/mkinitrd
+
 .PHONY: all kernel run test debug host-tests deps clean bench fuzz
-all: kernel $(GRUB_ISO) efi
+all: kernel $(GRUB_ISO) efi $(MKINITRD)
 
 include boot/efi/efi.mk
 .PHONY: efi
@@ -145,6 +150,10 @@ $(BUILD)/host/test_%: $(BUILD)/host-obj/tests/host/test_%.o $(HOST_SUPPORT_OBJS)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_SUPPORT_OBJS) $(HOST_LIB)
 
 host-tests: $(HOST_TESTS)
+
+$(MKINITRD): tools/mkinitrd.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARNINGS) -o $@ $<
 
 $(BENCH_MM): tests/bench/bench_mm.c $(MM_HOST_C) $(BUILD)/host.flags
 	@mkdir -p $(dir $@)

@@ -9,8 +9,6 @@
 
 #include "arch/x86_64/trap.h"
 
-#define STATUS_NO_YIELD_PERFORMED      ((ntstatus_t)0x40000024)   /* move to ntstatus.h */
-#define STATUS_INVALID_SYSTEM_SERVICE  ((ntstatus_t)0xC000001C)
 
 /*
  * Returns 0 to leave by SYSRET, or 1 when a handler replaced the whole register state
