@@ -151,6 +151,8 @@ $(BUILD)/host/test_%: $(BUILD)/host-obj/tests/host/test_%.o $(HOST_SUPPORT_OBJS)
 
 host-tests: $(HOST_TESTS)
 
+include userlib/userlib.mk
+
 $(MKINITRD): tools/mkinitrd.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -g $(WARNINGS) -o $@ $<
