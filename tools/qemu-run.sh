@@ -13,9 +13,10 @@
 # BIOS boots GRUB from build/grub-bios.iso, which finds that disk; UEFI boots OVMF,
 # which starts BOOTX64.EFI from it.
 #
-# Exit status: 0 the kernel reported success, 1 it reported failure, 2 it panicked,
-# 3 it could not start (bad boot information, CPU without long mode), 124 timed out,
-# 125 QEMU ended without a verdict from the kernel (triple fault, QEMU error).
+# Exit status: for a program run, the program's exit status (0-255); otherwise 0 the
+# kernel reported success, 1 it reported failure; 2 it panicked, 3 it could not start
+# (bad boot information, CPU without long mode), 124 timed out, 125 QEMU ended without a
+# verdict from the kernel (triple fault, QEMU error).
 # The serial log is kept; its path is printed whenever the run did not succeed.
 set -u
 
@@ -174,9 +175,18 @@ else
 fi
 end=$(date +%s.%N)
 
+# A program run ends with "reservoir: exit status N": that N is the run's status.
+program_status=$(tr -d '\r' < "$log" | sed -n 's/^reservoir: exit status \([0-9][0-9]*\)$/\1/p' | tail -n 1)
+
 case $qemu_status in
-    33) status=0 verdict="success" ;;
-    35) status=1 verdict="the kernel reported failure" ;;
+    33|35) if [ -n "$program_status" ]; then
+            status=$(( program_status & 255 ))
+            verdict="the program exited with status $program_status"
+        elif [ $qemu_status = 33 ]; then
+            status=0 verdict="success"
+        else
+            status=1 verdict="the kernel reported failure"
+        fi ;;
     37) status=2 verdict="kernel panic" ;;
     39) status=3 verdict="the kernel could not start" ;;
     124|137) status=124 verdict="timed out after ${timeout} s" ;;

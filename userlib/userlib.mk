@@ -6,7 +6,7 @@
 #   make host-tests    also builds $(BUILD)/host/test_userlib_*
 #
 # User mode: static and non-PIC (-fno-pic -fno-pie; programs link with -static -nostdlib
-# -no-pie). No SSE until the kernel saves user FPU state: -mgeneral-regs-only. The red
+# -no-pie). SSE is on for ring 3 (usermode.c). The red
 # zone stays, as the SysV ABI has it: every entry from ring 3 switches to the kernel
 # stack, so nothing below a user RSP is touched (whatever later delivers exceptions or
 # APCs onto a user stack must skip 128 bytes).
@@ -17,15 +17,20 @@
 # userlib/host/ul_host.h and link userlib/host/hooks.c, which stands in for the system
 # calls (a captured console, exit by longjmp, pages from aligned_alloc).
 
-USERLIB_C := $(wildcard userlib/libc/*.c userlib/kernel32/*.c) kernel/lib/format.c
+USERLIB_C := $(wildcard userlib/libc/*.c userlib/kernel32/*.c userlib/crt/*.c \
+	userlib/ntdll/*.c) kernel/lib/format.c
+USERLIB_S := $(wildcard userlib/ntdll/*.S)
 # On the host only what runs without Reservoir's system calls: the C library and the
 # status mapping (the Win32 calls need the kernel and are tested there).
 USERLIB_HOST_C := $(wildcard userlib/libc/*.c) userlib/kernel32/error_map.c kernel/lib/format.c
 
 USERLIB_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-stack-protector \
-	-fno-pic -fno-pie -mgeneral-regs-only -fno-omit-frame-pointer \
+	-fno-pic -fno-pie -fno-omit-frame-pointer \
 	-I. -Iuserlib -Iuserlib/include -MMD -MP
-USERLIB_OBJS := $(patsubst %.c,$(BUILD)/userlib-obj/%.o,$(USERLIB_C))
+USERLIB_OBJS := $(patsubst %.c,$(BUILD)/userlib-obj/%.o,$(USERLIB_C)) \
+	$(patsubst %.S,$(BUILD)/userlib-obj/%.o,$(USERLIB_S))
+# crt0 comes first on every program's link line, outside the archive.
+USERLIB_CRT0 := $(BUILD)/userlib-obj/userlib/crt/crt0.o
 USERLIB_LIB := $(BUILD)/userlib/libreservoir.a
 
 USERLIB_HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -fsanitize=address,undefined \
@@ -45,12 +50,16 @@ FLAGS_userlib-host = $(USERLIB_HOST_CFLAGS)
 FLAGS_userlib-test = $(USERLIB_TEST_CFLAGS)
 
 .PHONY: userlib
-userlib: $(USERLIB_LIB)
+userlib: $(USERLIB_LIB) $(USERLIB_CRT0)
 host-tests: $(USERLIB_TESTS)
 
 $(BUILD)/userlib-obj/%.o: %.c $(BUILD)/userlib.flags
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USERLIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/userlib-obj/%.o: %.S $(BUILD)/userlib.flags
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -I. -Iuserlib -Iuserlib/include -MMD -MP -c $< -o $@
 
 $(USERLIB_LIB): $(USERLIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -141,7 +141,7 @@ static uint64_t run(const char *start, const char *end, uint64_t arg0)
 {
     if (!setup(start, end))
         return (uint64_t)-1;
-    uint64_t result = user_run(USER_CODE, USER_STACK + PAGE_SIZE, 0, arg0, 0);
+    uint64_t result = user_run(USER_CODE, USER_STACK + PAGE_SIZE, 0, arg0, 0, 0);
     teardown();
     return result;
 }

@@ -13,6 +13,8 @@
 #define RFLAGS_IF       (1ull << 9)
 #define RFLAGS_DF       (1ull << 10)
 #define RFLAGS_AC       (1ull << 18)
+#define CR4_OSFXSR      (1ull << 9)
+#define CR4_OSXMMEXCPT  (1ull << 10)
 #define CPUID7_SMEP     (1u << 7)
 #define CPUID7_SMAP     (1u << 20)
 #define USER_ENTRY_STACK_SIZE 16384
@@ -51,7 +53,10 @@ void usermode_init(void)
     uint32_t features = structured_features();
     smep = (features & CPUID7_SMEP) != 0;
     smap = (features & CPUID7_SMAP) != 0;
-    uint64_t cr4 = read_cr4();
+    /* SSE for user code. The kernel never touches XMM registers (-mgeneral-regs-only),
+       so one user context's SSE state survives every entry to the kernel untouched;
+       saving it becomes necessary with threads and with exception delivery. */
+    uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     if (smep)
         cr4 |= CR4_SMEP;
     if (smap)
@@ -72,7 +77,8 @@ void usermode_init(void)
     wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
-uint64_t user_run(uint64_t rip, uint64_t rsp, uint64_t gs_base, uint64_t arg0, uint64_t arg1)
+uint64_t user_run(uint64_t rip, uint64_t rsp, uint64_t gs_base, uint64_t arg0, uint64_t arg1,
+                  uint64_t arg2)
 {
     struct trap_frame frame;
     memset(&frame, 0, sizeof(frame));
@@ -80,6 +86,7 @@ uint64_t user_run(uint64_t rip, uint64_t rsp, uint64_t gs_base, uint64_t arg0, u
     frame.rsp = rsp;
     frame.rdi = arg0;
     frame.rsi = arg1;
+    frame.rdx = arg2;
     frame.cs = GDT_USER_CODE | SEL_RPL3;
     frame.ss = GDT_USER_DATA | SEL_RPL3;
     frame.rflags = RFLAGS_RESERVED;

@@ -26,11 +26,12 @@ int cpu_has_smep(void);
 int cpu_has_smap(void);
 
 /*
- * Enters ring 3 at rip with the stack at rsp, GS base gs_base (the TEB) and RDI/RSI set
- * to arg0/arg1; every other register starts at zero. Returns the value given to
- * user_exit().
+ * Enters ring 3 at rip with the stack at rsp, GS base gs_base (the TEB) and RDI, RSI, RDX
+ * set to arg0, arg1, arg2; every other register starts at zero. Returns the value given
+ * to user_exit().
  */
-uint64_t user_run(uint64_t rip, uint64_t rsp, uint64_t gs_base, uint64_t arg0, uint64_t arg1);
+uint64_t user_run(uint64_t rip, uint64_t rsp, uint64_t gs_base, uint64_t arg0, uint64_t arg1,
+                  uint64_t arg2);
 
 /* Abandons the current entry from ring 3 and returns value from user_run(). */
 __attribute__((noreturn)) void user_exit(uint64_t value);
