@@ -19,6 +19,7 @@
 #include "lib/ktest.h"
 #include "lib/log.h"
 #include "lib/panic.h"
+#include "first_program.h"
 #include "mm_setup.h"
 #include "multiboot2/multiboot2.h"
 #include "options.h"
@@ -95,6 +96,13 @@ static void kernel_main(void)
         int failed = ktest_run(&options);
         kprintf("reservoir: tests done\n");
         qemu_exit(failed ? EXIT_FAILURE_CODE : EXIT_SUCCESS_CODE);
+    }
+    if (options.program_argc > 0) {
+        uint32_t status;
+        if (first_program_run(&boot_info, options.program_argc, options.program_argv,
+                              &status) < 0)
+            qemu_exit(EXIT_FAILURE_CODE);
+        qemu_exit(status == 0 ? EXIT_SUCCESS_CODE : EXIT_FAILURE_CODE);
     }
     kprintf("reservoir: nothing more to run; goodbye\n");
     qemu_exit(EXIT_SUCCESS_CODE);

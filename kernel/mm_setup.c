@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "mm/arch.h"
+#include "mm/commit.h"
 #include "mm/mm.h"
 #include "mm/pte.h"
 
@@ -72,6 +73,11 @@ void mm_setup(const struct boot_info *bi)
 
     struct mm_stats s;
     mm_stats(&s);
+    /* No pagefile: commit is backed by RAM alone. Keep a sixteenth (at least 1 MiB) for
+       what commit charge does not count: page tables, the kernel heap, kernel stacks. */
+    uint64_t free_frames = s.by_state[PFN_FREE] + s.by_state[PFN_ZEROED];
+    uint64_t reserve = free_frames / 16 > 256 ? free_frames / 16 : 256;
+    commit_init(free_frames > reserve ? free_frames - reserve : 0);
     log_info("mm: %llu frames: %llu free, %llu kernel, %llu page tables, %llu reserved",
              (unsigned long long)s.total,
              (unsigned long long)(s.by_state[PFN_FREE] + s.by_state[PFN_ZEROED]),

@@ -28,14 +28,13 @@ ntstatus_t user_exception_code(const struct trap_frame *f)
     }
 }
 
-void user_exception(struct trap_frame *f)
+void user_exception(struct trap_frame *f, ntstatus_t fault_status)
 {
-    ntstatus_t code = user_exception_code(f);
+    ntstatus_t code = fault_status ? fault_status : user_exception_code(f);
     char error[96];
     trap_describe_error(f->vector, f->error_code, error, sizeof(error));
-    log_error("user exception 0x%08x: %s (%s) at rip 0x%llx%s", (unsigned)code,
-              trap_vector_name(f->vector), error, (unsigned long long)f->rip,
-              f->vector == VEC_PAGE_FAULT ? "" : "");
+    log_error("user exception 0x%08x: %s (%s) at rip 0x%llx", (unsigned)code,
+              trap_vector_name(f->vector), error, (unsigned long long)f->rip);
     if (f->vector == VEC_PAGE_FAULT)
         log_error("  faulting address 0x%llx", (unsigned long long)read_cr2());
     user_exit((uint32_t)code);

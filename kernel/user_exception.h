@@ -14,7 +14,11 @@
 /* The NT exception code for a ring-3 trap (pure: host-testable). */
 ntstatus_t user_exception_code(const struct trap_frame *frame);
 
-/* Handles a trap from ring 3. Does not return. */
-__attribute__((noreturn)) void user_exception(struct trap_frame *frame);
+/*
+ * Handles a trap from ring 3. fault_status is the address space's verdict on a page
+ * fault (STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION, ...), or 0 to derive the
+ * code from the vector. Does not return.
+ */
+__attribute__((noreturn)) void user_exception(struct trap_frame *frame, ntstatus_t fault_status);
 
 #endif

@@ -127,6 +127,8 @@ ntstatus_t mm_init(const struct boot_info *bi, const struct mm_layout *layout)
     if (nt_success(st))
         st = map_kernel_image(layout, &tlb);
     if (nt_success(st))
+        st = pt_prepare_kernel_half(&kernel_page_table);
+    if (nt_success(st))
         st = check_tables_below(layout->boot_table_limit);
     if (!nt_success(st))
         return st;

@@ -12,8 +12,10 @@
  *   - a table's PFN record is PFN_PAGETABLE and its refcount is the number of non-zero
  *     entries in it (kept by entry_fill() and entry_clear(); pt_destroy zeroes it);
  *   - no table but the root is ever empty: the operation that empties one frees it;
- *   - a table entry is child | PRESENT | WRITABLE | USER; a leaf is the caller's flags
- *     plus PRESENT (plus PS at levels 3 and 2); nothing else is ever written.
+ *   - a table entry is child | PRESENT | WRITABLE | USER (plus PTE_BORROWED in a user
+ *     table's kernel half); a leaf is the caller's flags plus PRESENT (plus PS at levels
+ *     3 and 2), or, through pt_write_entry, any 4 KiB leaf value the memory manager
+ *     builds (swpte.h); nothing else is ever written.
  */
 #include "pagetable.h"
 
@@ -96,7 +98,8 @@ static void prune(const struct pt_path *path, uint64_t va, int level)
 {
     for (; level < PT_LEVELS; level++) {
         uint64_t table = path->table[level];
-        if (table_pfn(table)->refcount != 0)
+        const struct pfn *p = table_pfn(table);
+        if (p->refcount != 0 || (p->flags & PFN_FLAG_PINNED))
             return;
         uint64_t parent = path->table[level + 1];
         entry_clear(parent, entry_at(parent, va, level + 1));
@@ -225,13 +228,17 @@ ntstatus_t pt_create(struct page_table *pt)
     return STATUS_SUCCESS;
 }
 
-/* Frees table (at level) and every table below it. Leaves' frames are not touched. */
+/*
+ * Frees table (at level) and every table below it. Leaves' frames are not touched, nor
+ * the kernel tables a user table borrows.
+ */
 static void destroy_table(uint64_t table, int level)
 {
     if (level > 1) {
         pte_t *entries = phys_to_virt(table);
         for (unsigned i = 0; i < PT_ENTRIES; i++)
-            if (pte_present(entries[i]) && !is_large_leaf(entries[i], level))
+            if (pte_present(entries[i]) && !is_large_leaf(entries[i], level) &&
+                !(entries[i] & PTE_BORROWED))
                 destroy_table(pte_addr(entries[i]), level - 1);
     }
     table_pfn(table)->refcount = 0;     /* its entries die with it */
@@ -385,5 +392,129 @@ ntstatus_t pt_translate(const struct page_table *pt, uint64_t va, uint64_t *pa,
         *pa = (pte_addr(e) & ~(size - 1)) + (va & (size - 1));
     if (flags)
         *flags = leaf_flags;
+    return STATUS_SUCCESS;
+}
+
+/* ---- User address spaces ---- */
+
+ntstatus_t pt_prepare_kernel_half(struct page_table *pt)
+{
+    pte_t *root = phys_to_virt(pt->root);
+    for (unsigned i = PT_KERNEL_FIRST_SLOT; i < PT_ENTRIES; i++) {
+        if (root[i] != 0) {
+            table_pfn(pte_addr(root[i]))->flags |= PFN_FLAG_PINNED;
+            continue;
+        }
+        uint64_t pdpt;
+        ntstatus_t status = page_alloc_frame(PAGE_ALLOC_ZEROED, PFN_PAGETABLE, &pdpt);
+        if (status != STATUS_SUCCESS)
+            return status;
+        pfn_get(pdpt >> PAGE_SHIFT)->flags |= PFN_FLAG_PINNED;
+        entry_fill(pt->root, &root[i], pdpt | TABLE_ENTRY_FLAGS);
+    }
+    return STATUS_SUCCESS;
+}
+
+ntstatus_t pt_create_user(struct page_table *pt, const struct page_table *kernel_pt)
+{
+    ntstatus_t status = pt_create(pt);
+    if (status != STATUS_SUCCESS)
+        return status;
+    const pte_t *kernel = phys_to_virt(kernel_pt->root);
+    pte_t *user = phys_to_virt(pt->root);
+    for (unsigned i = PT_KERNEL_FIRST_SLOT; i < PT_ENTRIES; i++) {
+        if (kernel[i] == 0)
+            continue;
+        /* The kernel half holds tables only: a PML4 entry cannot be a leaf. */
+        ASSERT(pte_present(kernel[i]) && !(kernel[i] & PTE_LARGE));
+        entry_fill(pt->root, &user[i], kernel[i] | PTE_BORROWED);
+    }
+    return STATUS_SUCCESS;
+}
+
+ntstatus_t pt_read_entry(const struct page_table *pt, uint64_t va, pte_t *entry)
+{
+    if ((va & (PAGE_SIZE - 1)) != 0 || !va_is_canonical(va))
+        return STATUS_INVALID_PARAMETER;
+    struct pt_path path;
+    ntstatus_t status = walk(pt->root, va, 1, 0, &path);
+    if (status == STATUS_MEMORY_NOT_ALLOCATED) {
+        *entry = 0;
+        return STATUS_SUCCESS;
+    }
+    if (status != STATUS_SUCCESS)
+        return status;
+    *entry = *entry_at(path.table[1], va, 1);
+    return STATUS_SUCCESS;
+}
+
+ntstatus_t pt_write_entry(struct page_table *pt, uint64_t va, pte_t value,
+                          struct tlb_batch *tlb)
+{
+    if ((va & (PAGE_SIZE - 1)) != 0 || !va_is_canonical(va))
+        return STATUS_INVALID_PARAMETER;
+    if (pte_present(value))
+        value = (value & ~PTE_NX) | (value & nx_supported);
+
+    struct pt_path path;
+    ntstatus_t status = walk(pt->root, va, 1, value != 0, &path);
+    if (status == STATUS_MEMORY_NOT_ALLOCATED)
+        return STATUS_SUCCESS;      /* zero over a missing table: it is zero already */
+    if (status != STATUS_SUCCESS)
+        return status;
+
+    pte_t *e = entry_at(path.table[1], va, 1);
+    pte_t old = *e;
+    if (old == value)
+        return STATUS_SUCCESS;
+    if (old == 0) {
+        entry_fill(path.table[1], e, value);
+    } else if (value == 0) {
+        entry_clear(path.table[1], e);
+        prune(&path, va, 1);
+    } else {
+        *e = value;
+    }
+    /* The CPU caches present entries only (Intel SDM vol. 3A, 4.10.2.3). */
+    if (pte_present(old))
+        tlb_batch_add(tlb, va, (old & PTE_GLOBAL) != 0);
+    return STATUS_SUCCESS;
+}
+
+ntstatus_t pt_find_mismatch(const struct page_table *pt, uint64_t va, uint64_t end,
+                            pte_t mask, pte_t value, uint64_t *found, pte_t *entry)
+{
+    if ((end & (PAGE_SIZE - 1)) != 0 || end < va ||
+        !page_range_valid(va, (end - va) / PAGE_SIZE))
+        return STATUS_INVALID_PARAMETER;
+
+    while (va < end) {
+        struct pt_path path;
+        ntstatus_t status = walk(pt->root, va, 1, 0, &path);
+        if (status == STATUS_CONFLICTING_ADDRESSES)
+            return status;
+        if (status == STATUS_MEMORY_NOT_ALLOCATED) {
+            /* The empty entry at path.level covers this va's whole level-sized slot. */
+            if (value != 0)
+                break;
+            uint64_t next = (va | (level_size(path.level) - 1)) + 1;
+            if (next == 0 || next >= end)     /* 0: the slot ends the address space */
+                va = end;
+            else
+                va = next;
+            continue;
+        }
+        const pte_t *table = phys_to_virt(path.table[1]);
+        for (unsigned i = pt_index(va, 1); i < PT_ENTRIES && va < end; i++) {
+            if ((table[i] & mask) != value) {
+                *found = va;
+                *entry = table[i];
+                return STATUS_SUCCESS;
+            }
+            va += PAGE_SIZE;
+        }
+    }
+    *found = va;       /* end, or a page under a missing table when value != 0 */
+    *entry = 0;
     return STATUS_SUCCESS;
 }

@@ -45,6 +45,8 @@ enum pfn_state {
 #define PFN_FLAG_CACHED     (1u << 1)  /* page_alloc: in the order-0 front cache */
 #define PFN_FLAG_SLAB       (1u << 2)  /* kheap: a slab page */
 #define PFN_FLAG_LARGE      (1u << 3)  /* kheap: first frame of a large allocation */
+#define PFN_FLAG_PINNED     (1u << 4)  /* pagetable: a kernel-half table every address
+                                          space shares; never freed when it empties */
 
 struct pfn {
     uint32_t next;          /* list links (frame numbers), PFN_NONE at the ends */

@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "ntstatus.h"
 #include "syscall_numbers.h"
+#include "sys_memory.h"
 
 #define CONSOLE_WRITE_MAX (1u << 20)
 #define CONSOLE_CHUNK     256
@@ -56,6 +57,10 @@ static const syscall_handler handlers[SYSCALL_COUNT] = {
     [SYS_NT_YIELD_EXECUTION] = sys_yield_execution,
     [SYS_NT_TERMINATE_PROCESS] = sys_terminate_process,
     [SYS_CONSOLE_WRITE] = sys_console_write,
+    [SYS_NT_ALLOCATE_VIRTUAL_MEMORY] = sys_allocate_virtual_memory,
+    [SYS_NT_FREE_VIRTUAL_MEMORY] = sys_free_virtual_memory,
+    [SYS_NT_PROTECT_VIRTUAL_MEMORY] = sys_protect_virtual_memory,
+    [SYS_NT_QUERY_VIRTUAL_MEMORY] = sys_query_virtual_memory,
 };
 
 int syscall_dispatch(struct trap_frame *frame)

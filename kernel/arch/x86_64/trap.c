@@ -13,6 +13,9 @@
 #include "lib/ksyms.h"
 #include "lib/log.h"
 #include "lib/panic.h"
+#include "mm/fault.h"
+#include "nt_memory.h"
+#include "process.h"
 #include "user_exception.h"
 #include "usercopy.h"
 
@@ -72,12 +75,37 @@ void trap_panic(const struct trap_frame *f)
     panic_halt();
 }
 
+/*
+ * A page fault on a user address, from user code or from the kernel copying user memory,
+ * goes to the running process's address space first. Returns 1 when it resolved the
+ * fault (a demand-zero page: retry the access). Otherwise returns 0, with the address
+ * space's verdict (access violation, guard page) in *status, or 0 there when the trap
+ * was not a fault on user memory.
+ */
+static int resolve_user_fault(const struct trap_frame *frame, ntstatus_t *status)
+{
+    *status = 0;
+    if (frame->vector != VEC_PAGE_FAULT || !current_process)
+        return 0;
+    uint64_t va = read_cr2();
+    if (va > USER_MAX_ADDRESS)
+        return 0;
+    enum fault_access access = (frame->error_code & PF_FETCH)   ? FAULT_EXECUTE
+                               : (frame->error_code & PF_WRITE) ? FAULT_WRITE
+                                                                : FAULT_READ;
+    *status = as_handle_fault(&current_process->as, va, access, frame->cs & 3);
+    return *status == STATUS_SUCCESS;
+}
+
 void trap_dispatch(struct trap_frame *frame)
 {
     if (test_hook && test_hook(frame))
         return;
+    ntstatus_t fault;
+    if (resolve_user_fault(frame, &fault))
+        return;
     if (frame->cs & 3)
-        user_exception(frame);
+        user_exception(frame, fault);
     if (usercopy_fixup(frame))
         return;
     trap_panic(frame);

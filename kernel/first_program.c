@@ -1,0 +1,55 @@
+/*
+ * Running the first program: the kernel command line names it after `--`, with its
+ * arguments (double quotes group words, as on Windows); it is looked up in the initrd
+ * and run as the first process. Its exit status is printed as
+ * "reservoir: exit status N", which tools/qemu-run.sh turns into its own exit status.
+ */
+#include "first_program.h"
+
+#include <stddef.h>
+
+#include "lib/log.h"
+#include "loader/initrd.h"
+#include "mm/arch.h"
+#include "process.h"
+
+/* Names the files an initrd holds, for the message when the program is not there. */
+static void list_initrd(const void *archive, uint64_t size)
+{
+    struct initrd_iter it;
+    struct initrd_entry entry;
+    initrd_iter_start(&it, archive, size);
+    kprintf("reservoir: the initrd holds:");
+    while (initrd_next(&it, &entry) == STATUS_SUCCESS)
+        kprintf(" %s", entry.name);
+    kprintf("\n");
+}
+
+int first_program_run(const struct boot_info *bi, int argc, char *const argv[],
+                      uint32_t *exit_status)
+{
+    if (bi->initrd_size == 0) {
+        log_error("no initrd: nothing holds the program '%s'", argv[0]);
+        return -1;
+    }
+    const void *archive = phys_to_virt(bi->initrd_base);
+    const char *why = NULL;
+    if (!nt_success(initrd_check(archive, bi->initrd_size, &why))) {
+        log_error("the initrd is malformed: %s", why ? why : "unknown reason");
+        return -1;
+    }
+    const void *image;
+    uint64_t image_size;
+    if (!nt_success(initrd_find(archive, bi->initrd_size, argv[0], &image, &image_size))) {
+        log_error("program '%s' is not in the initrd", argv[0]);
+        list_initrd(archive, bi->initrd_size);
+        return -1;
+    }
+    ntstatus_t st = process_run(image, image_size, argc, argv, exit_status);
+    if (!nt_success(st)) {
+        log_error("program '%s' could not start: status 0x%08x", argv[0], (unsigned)st);
+        return -1;
+    }
+    kprintf("reservoir: exit status %u\n", (unsigned)*exit_status);
+    return 0;
+}

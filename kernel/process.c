@@ -1,0 +1,193 @@
+/*
+ * Creating and running a process (process.h).
+ *
+ * The image is mapped the way Windows maps an executable: one reservation spans it, so
+ * that its sections, which gcc packs into adjacent pages of one 64 KiB granule, share a
+ * single region; each segment then gets its own protection. The stack is a 1 MiB
+ * reservation committed in full; commit is lazy, so that costs commit charge, not frames.
+ * Arguments go on the top of the stack, then a TEB page is filled as Windows x64 lays it
+ * out where userlib reads it (userlib/crt/teb.h).
+ *
+ * All copies into the new address space go through copy_to_user with its page table
+ * active, so the demand-zero faults they take are resolved by the normal fault path.
+ */
+#include "process.h"
+
+#include <stddef.h>
+
+#include "arch/x86_64/usercopy.h"
+#include "arch/x86_64/usermode.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "loader/elf_image.h"
+#include "mm/arch.h"
+#include "mm/mm.h"
+#include "nt_memory.h"
+
+/* TEB offsets (Windows x64). */
+#define TEB_STACK_BASE    0x08
+#define TEB_STACK_LIMIT   0x10
+#define TEB_SELF          0x30
+#define TEB_PROCESS_ID    0x40
+#define TEB_THREAD_ID     0x48
+
+#define FIRST_PROCESS_ID  0x40      /* Windows ids are multiples of 4 */
+#define ARGS_BYTES_MAX    4096
+
+struct process *current_process;
+static struct process the_process;
+static uint64_t next_process_id = FIRST_PROCESS_ID;
+
+static uint32_t segment_protect(uint32_t flags)
+{
+    switch (elf_image_segment_protection(flags)) {
+    case ELF_PROT_READONLY: return PAGE_READONLY;
+    case ELF_PROT_READWRITE: return PAGE_READWRITE;
+    case ELF_PROT_READEXECUTE: return PAGE_EXECUTE_READ;
+    case ELF_PROT_READWRITEEXECUTE: return PAGE_EXECUTE_READWRITE;
+    default: return PAGE_NOACCESS;
+    }
+}
+
+static ntstatus_t allocate(struct process *p, uint64_t base, uint64_t size, uint32_t type,
+                           uint32_t protect, uint64_t *out)
+{
+    ntstatus_t st = as_allocate(&p->as, &base, &size, type, protect);
+    if (nt_success(st) && out)
+        *out = base;
+    return st;
+}
+
+static ntstatus_t map_image(struct process *p, const uint8_t *image,
+                            const struct elf_image_info *info)
+{
+    uint64_t span = info->image_end - info->image_start;
+    ntstatus_t st = allocate(p, info->image_start, span, MEM_RESERVE | MEM_COMMIT,
+                             PAGE_READWRITE, NULL);
+    if (!nt_success(st))
+        return st;
+    for (uint32_t i = 0; i < info->segment_count; i++) {
+        const struct elf_image_segment *s = &info->segments[i];
+        st = copy_to_user(s->vaddr, image + s->offset, s->filesz);
+        if (!nt_success(st))
+            return st;
+    }
+    /* Pages between segments stay read-write and zero; each segment gets its own rights. */
+    for (uint32_t i = 0; i < info->segment_count; i++) {
+        const struct elf_image_segment *s = &info->segments[i];
+        uint64_t base = s->vaddr, size = s->memsz;
+        uint32_t old;
+        st = as_protect(&p->as, &base, &size, segment_protect(s->flags), &old);
+        if (!nt_success(st))
+            return st;
+    }
+    return STATUS_SUCCESS;
+}
+
+/*
+ * Lays out argv at the top of the stack: the strings, then the pointer array (NULL
+ * terminated), leaving RSP 16-byte aligned. Returns the argv address in *argv_user and
+ * the initial RSP in *rsp.
+ */
+static ntstatus_t push_arguments(struct process *p, int argc, char *const argv[],
+                                 uint64_t *argv_user, uint64_t *rsp)
+{
+    uint64_t pointers[PROCESS_ARGS_MAX + 1];
+    uint64_t top = p->stack_base, used = 0;
+
+    if (argc < 0 || argc > PROCESS_ARGS_MAX)
+        return STATUS_INVALID_PARAMETER;
+    for (int i = argc - 1; i >= 0; i--) {
+        uint64_t len = strlen(argv[i]) + 1;
+        used += len;
+        if (used > ARGS_BYTES_MAX)
+            return STATUS_INVALID_PARAMETER;
+        pointers[i] = top - used;
+        ntstatus_t st = copy_to_user(pointers[i], argv[i], len);
+        if (!nt_success(st))
+            return st;
+    }
+    pointers[argc] = 0;
+    uint64_t array = (top - used - (uint64_t)(argc + 1) * 8) & ~15ull;
+    ntstatus_t st = copy_to_user(array, pointers, (uint64_t)(argc + 1) * 8);
+    if (!nt_success(st))
+        return st;
+    *argv_user = array;
+    /* As after a call: the ABI wants RSP + 8 16-byte aligned at a function's entry, and
+       _start is entered, not called, with RSP itself aligned. */
+    *rsp = array;
+    return STATUS_SUCCESS;
+}
+
+static ntstatus_t make_teb(struct process *p)
+{
+    ntstatus_t st = allocate(p, 0, PAGE_SIZE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE,
+                             &p->teb);
+    if (!nt_success(st))
+        return st;
+    const struct {
+        uint64_t offset, value;
+    } fields[] = {
+        { TEB_STACK_BASE, p->stack_base },
+        { TEB_STACK_LIMIT, p->stack_limit },
+        { TEB_SELF, p->teb },
+        { TEB_PROCESS_ID, p->id },
+        { TEB_THREAD_ID, p->id + 4 },
+    };
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        st = copy_to_user(p->teb + fields[i].offset, &fields[i].value, 8);
+        if (!nt_success(st))
+            return st;
+    }
+    return STATUS_SUCCESS;
+}
+
+static ntstatus_t start(struct process *p, const void *image, uint64_t size, int argc,
+                        char *const argv[], uint32_t *exit_status)
+{
+    struct elf_image_info info;
+    const char *why = NULL;
+    ntstatus_t st = elf_image_check(image, size, &info, &why);
+    if (!nt_success(st)) {
+        log_error("process: %s is not an executable Reservoir can run: %s",
+                  argc > 0 ? argv[0] : "the program", why ? why : "invalid image");
+        return st;
+    }
+    st = map_image(p, image, &info);
+    if (nt_success(st))
+        st = allocate(p, 0, PROCESS_STACK_RESERVE, MEM_RESERVE | MEM_COMMIT | MEM_TOP_DOWN,
+                      PAGE_READWRITE, &p->stack_limit);
+    if (!nt_success(st))
+        return st;
+    p->stack_base = p->stack_limit + PROCESS_STACK_RESERVE;
+    uint64_t argv_user, rsp;
+    st = push_arguments(p, argc, argv, &argv_user, &rsp);
+    if (nt_success(st))
+        st = make_teb(p);
+    if (!nt_success(st))
+        return st;
+    *exit_status = (uint32_t)user_run(info.entry, rsp, p->teb, (uint64_t)argc, argv_user,
+                                      p->teb);
+    return STATUS_SUCCESS;
+}
+
+ntstatus_t process_run(const void *image, uint64_t size, int argc, char *const argv[],
+                       uint32_t *exit_status)
+{
+    struct process *p = &the_process;
+    memset(p, 0, sizeof(*p));
+    p->id = next_process_id;
+    next_process_id += 4;
+    ntstatus_t st = as_create(&p->as, &kernel_page_table);
+    if (!nt_success(st))
+        return st;
+    current_process = p;
+    arch_load_root(p->as.pt.root);
+
+    st = start(p, image, size, argc, argv, exit_status);
+
+    arch_load_root(kernel_page_table.root);
+    current_process = NULL;
+    as_destroy(&p->as);
+    return st;
+}

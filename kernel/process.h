@@ -1,0 +1,39 @@
+/*
+ * Processes. For now there is one at a time, with one thread, run to completion from
+ * kernel_main: process_run() builds an address space, maps a static ELF executable into
+ * it, gives it a stack, its arguments and a TEB, and enters it in ring 3 until it ends.
+ */
+#ifndef RESERVOIR_PROCESS_H
+#define RESERVOIR_PROCESS_H
+
+#include <stdint.h>
+
+#include "mm/address_space.h"
+#include "ntstatus.h"
+
+#define PROCESS_STACK_RESERVE (1ull << 20)     /* as Windows' default: 1 MiB */
+#define PROCESS_ARGS_MAX      64
+
+struct process {
+    struct address_space as;
+    uint64_t id;
+    uint64_t teb;           /* user address of the thread's TEB */
+    uint64_t stack_base;    /* top of the stack (highest address + 1) */
+    uint64_t stack_limit;   /* its lowest address */
+};
+
+/* The running process, or NULL while the kernel runs none. */
+extern struct process *current_process;
+
+/*
+ * Runs the executable image[0..size) with argv[0..argc) (argv[0] is the program's
+ * name) and returns when it ends, with its exit status in *exit_status.
+ * Returns STATUS_SUCCESS once the process ran; STATUS_INVALID_IMAGE_FORMAT (the reason is
+ * logged), STATUS_INVALID_PARAMETER (too many or too long arguments) or a memory status
+ * when it could not start. Everything the process held is released before returning.
+ * Caller: kernel_main; no process may be running.
+ */
+ntstatus_t process_run(const void *image, uint64_t size, int argc, char *const argv[],
+                       uint32_t *exit_status);
+
+#endif
