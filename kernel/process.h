@@ -20,6 +20,7 @@ struct process {
     uint64_t teb;           /* user address of the thread's TEB */
     uint64_t stack_base;    /* top of the stack (highest address + 1) */
     uint64_t stack_limit;   /* its lowest address */
+    uint64_t exception_dispatcher;  /* user address, 0 until crt0 names it */
 };
 
 /* The running process, or NULL while the kernel runs none. */

@@ -1,11 +1,22 @@
 /* Exceptions raised by user code (user_exception.h). */
 #include "user_exception.h"
 
+#include <stddef.h>
+
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/segments.h"
+#include "arch/x86_64/usercopy.h"
 #include "arch/x86_64/usermode.h"
 #include "lib/log.h"
+#include "lib/string.h"
+#include "nt_memory.h"
+#include "process.h"
 
-#define OPCODE_HLT 0xf4
+#define RED_ZONE 128
+#define RFLAGS_USER (0x1u | 0x4u | 0x10u | 0x40u | 0x80u | 0x100u | 0x400u | 0x800u | 0x40000u)
+#define RFLAGS_FIXED 0x2u
+#define MXCSR_MASK 0xffbfu          /* FXSAVE's MXCSR_MASK default: DAZ supported */
+#define FXSAVE_MXCSR 24
 
 ntstatus_t user_exception_code(const struct trap_frame *f)
 {
@@ -24,18 +35,112 @@ ntstatus_t user_exception_code(const struct trap_frame *f)
            of 0 with a ring-3 CS is what cli/sti/hlt/in/out produce. */
         return f->error_code == 0 ? STATUS_PRIVILEGED_INSTRUCTION : STATUS_ACCESS_VIOLATION;
     default:
-        return STATUS_ACCESS_VIOLATION;     /* page faults and the rest */
+        return STATUS_ACCESS_VIOLATION;
     }
+}
+
+static int is_user_address(uint64_t va)
+{
+    return va <= USER_MAX_ADDRESS;
+}
+
+void context_from_frame(const struct trap_frame *f, struct nt_context *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->context_flags = NT_CONTEXT_CONTROL | NT_CONTEXT_INTEGER | NT_CONTEXT_SEGMENTS |
+                       NT_CONTEXT_FLOATING_POINT;
+    c->seg_cs = (uint16_t)f->cs;
+    c->seg_ss = (uint16_t)f->ss;
+    c->seg_ds = c->seg_es = GDT_USER_DATA | SEL_RPL3;
+    c->eflags = (uint32_t)f->rflags;
+    c->rax = f->rax; c->rcx = f->rcx; c->rdx = f->rdx; c->rbx = f->rbx;
+    c->rsp = f->rsp; c->rbp = f->rbp; c->rsi = f->rsi; c->rdi = f->rdi;
+    c->r8 = f->r8; c->r9 = f->r9; c->r10 = f->r10; c->r11 = f->r11;
+    c->r12 = f->r12; c->r13 = f->r13; c->r14 = f->r14; c->r15 = f->r15;
+    c->rip = f->rip;
+    /* The kernel never touches XMM registers, so they still hold the user's values. */
+    __asm__ volatile("fxsave64 %0" : "=m"(c->flt_save));
+    memcpy(&c->mx_csr, c->flt_save + FXSAVE_MXCSR, sizeof(c->mx_csr));
+}
+
+ntstatus_t context_to_frame(const struct nt_context *c, struct trap_frame *f)
+{
+    if (!is_user_address(c->rip) || !is_user_address(c->rsp))
+        return STATUS_INVALID_PARAMETER;
+    f->rax = c->rax; f->rcx = c->rcx; f->rdx = c->rdx; f->rbx = c->rbx;
+    f->rsp = c->rsp; f->rbp = c->rbp; f->rsi = c->rsi; f->rdi = c->rdi;
+    f->r8 = c->r8; f->r9 = c->r9; f->r10 = c->r10; f->r11 = c->r11;
+    f->r12 = c->r12; f->r13 = c->r13; f->r14 = c->r14; f->r15 = c->r15;
+    f->rip = c->rip;
+    f->rflags = (c->eflags & RFLAGS_USER) | RFLAGS_FIXED;
+    f->cs = GDT_USER_CODE | SEL_RPL3;
+    f->ss = GDT_USER_DATA | SEL_RPL3;
+    if (c->context_flags & NT_CONTEXT_FLOATING_POINT & ~NT_CONTEXT_AMD64) {
+        /* FXRSTOR faults on reserved MXCSR bits: clear them, as Windows does. */
+        static uint8_t image[512] __attribute__((aligned(16)));
+        memcpy(image, c->flt_save, sizeof(image));
+        uint32_t mxcsr;
+        memcpy(&mxcsr, image + FXSAVE_MXCSR, sizeof(mxcsr));
+        mxcsr &= MXCSR_MASK;
+        memcpy(image + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+        __asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])image));
+    }
+    return STATUS_SUCCESS;
+}
+
+__attribute__((noreturn)) static void end_process(const struct nt_exception_record *r,
+                                                  const char *why)
+{
+    log_error("process: unhandled exception 0x%08x at 0x%llx%s%s", (unsigned)r->code,
+              (unsigned long long)r->address, why ? ": " : "", why ? why : "");
+    user_exit(r->code);
+}
+
+void user_exception_deliver(struct trap_frame *f, const struct nt_exception_record *r,
+                            const struct nt_context *c)
+{
+    uint64_t dispatcher = current_process ? current_process->exception_dispatcher : 0;
+    if (!dispatcher)
+        end_process(r, "no exception dispatcher");
+
+    uint64_t sp = c->rsp - RED_ZONE;
+    uint64_t context_at = (sp - sizeof(*c)) & ~15ull;
+    uint64_t record_at = (context_at - sizeof(*r)) & ~15ull;
+    uint64_t return_at = record_at - 8;         /* RSP as after a call */
+    uint64_t zero = 0;
+    if (sp > c->rsp || !nt_success(copy_to_user(context_at, c, sizeof(*c))) ||
+        !nt_success(copy_to_user(record_at, r, sizeof(*r))) ||
+        !nt_success(copy_to_user(return_at, &zero, sizeof(zero))))
+        end_process(r, "the stack cannot take the exception record");
+
+    f->rip = dispatcher;
+    f->rsp = return_at;
+    f->rdi = record_at;
+    f->rsi = context_at;
+    f->rflags = (f->rflags & ~0x100ull) | RFLAGS_FIXED;     /* no single-step into it */
 }
 
 void user_exception(struct trap_frame *f, ntstatus_t fault_status)
 {
-    ntstatus_t code = fault_status ? fault_status : user_exception_code(f);
-    char error[96];
-    trap_describe_error(f->vector, f->error_code, error, sizeof(error));
-    log_error("user exception 0x%08x: %s (%s) at rip 0x%llx", (unsigned)code,
-              trap_vector_name(f->vector), error, (unsigned long long)f->rip);
-    if (f->vector == VEC_PAGE_FAULT)
-        log_error("  faulting address 0x%llx", (unsigned long long)read_cr2());
-    user_exit((uint32_t)code);
+    struct nt_exception_record record;
+    struct nt_context context;
+    memset(&record, 0, sizeof(record));
+    record.code = (uint32_t)(fault_status ? fault_status : user_exception_code(f));
+    context_from_frame(f, &context);
+
+    if (f->vector == VEC_PAGE_FAULT) {
+        /* Windows: [0] 0 read, 1 write, 8 execute (DEP); [1] the inaccessible address. */
+        record.number_parameters = 2;
+        record.information[0] = (f->error_code & PF_FETCH) ? 8 : (f->error_code & PF_WRITE) ? 1 : 0;
+        record.information[1] = read_cr2();
+    } else if (record.code == (uint32_t)STATUS_ACCESS_VIOLATION) {
+        /* A #GP access violation (a non-canonical address): Windows gives [1] = -1. */
+        record.number_parameters = 2;
+        record.information[1] = (uint64_t)-1;
+    } else if (f->vector == VEC_BREAKPOINT) {
+        /* Windows reports the int3 itself: RIP and the address point at the 0xCC. */
+        context.rip -= 1;
+    }
+    record.address = context.rip;
+    user_exception_deliver(f, &record, &context);
 }

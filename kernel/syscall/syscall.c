@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "ntstatus.h"
 #include "syscall_numbers.h"
+#include "sys_exception.h"
 #include "sys_memory.h"
 
 #define CONSOLE_WRITE_MAX (1u << 20)
@@ -61,14 +62,28 @@ static const syscall_handler handlers[SYSCALL_COUNT] = {
     [SYS_NT_FREE_VIRTUAL_MEMORY] = sys_free_virtual_memory,
     [SYS_NT_PROTECT_VIRTUAL_MEMORY] = sys_protect_virtual_memory,
     [SYS_NT_QUERY_VIRTUAL_MEMORY] = sys_query_virtual_memory,
+    [SYS_NT_CONTINUE] = sys_continue,
+    [SYS_NT_RAISE_EXCEPTION] = sys_raise_exception,
+    [SYS_SET_EXCEPTION_DISPATCHER] = sys_set_exception_dispatcher,
 };
+
+/* Set by a handler that rewrote the whole frame; one system call at a time runs. */
+static int full_restore;
+
+void syscall_request_full_restore(void)
+{
+    full_restore = 1;
+}
 
 int syscall_dispatch(struct trap_frame *frame)
 {
     uint64_t number = frame->rax;
     ntstatus_t status = STATUS_INVALID_SYSTEM_SERVICE;
+    full_restore = 0;
     if (number < SYSCALL_COUNT && handlers[number])
         status = handlers[number](frame);
+    if (full_restore)
+        return 1;           /* RAX is part of the restored state */
     frame->rax = (uint32_t)status;
     return 0;
 }

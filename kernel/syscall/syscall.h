@@ -16,4 +16,7 @@
  */
 int syscall_dispatch(struct trap_frame *frame);
 
+/* For handlers that replaced the whole register state: leave by IRETQ, restoring all. */
+void syscall_request_full_restore(void);
+
 #endif

@@ -21,8 +21,29 @@ enum syscall_number {
     SYS_NT_CONTINUE = 7,
     SYS_NT_RAISE_EXCEPTION = 8,
     SYS_NT_QUERY_SYSTEM_INFORMATION = 9,
+    SYS_SET_EXCEPTION_DISPATCHER = 10,   /* (void (*dispatcher)(EXCEPTION_RECORD *, CONTEXT *)) */
     SYSCALL_COUNT
 };
+
+/*
+ * Exceptions in user mode. On Windows the kernel resumes a faulting thread at ntdll's
+ * KiUserExceptionDispatcher; Reservoir maps no system DLL, so crt0 names its dispatcher
+ * with SYS_SET_EXCEPTION_DISPATCHER (a Reservoir call; NT has none). When code in ring 3
+ * raises an exception (a fault, or NtRaiseException), the kernel:
+ *   - writes, below the interrupted RSP minus the 128-byte red zone, a CONTEXT (x64
+ *     layout, 1232 bytes, 16-byte aligned, ContextFlags = CONTEXT_FULL |
+ *     CONTEXT_FLOATING_POINT | CONTEXT_SEGMENTS, FltSave holding the FXSAVE image) and
+ *     below it an EXCEPTION_RECORD (152 bytes);
+ *   - enters the dispatcher with RDI = &record, RSI = &context, RSP 16-byte aligned minus
+ *     8 (as after a call, with a zero return address) and every other register as it was;
+ *   - for an access violation: ExceptionInformation[0] = 0 read, 1 write, 8 execute,
+ *     [1] = the address, NumberParameters 2; ExceptionAddress = the faulting RIP.
+ * The dispatcher resumes with NtContinue(context, FALSE), which validates the CONTEXT
+ * (ring 3 selectors forced, canonical user RIP and RSP, only user-settable RFLAGS bits,
+ * MXCSR reserved bits clear) and restores every register, or ends the process with
+ * NtTerminateProcess. Without a dispatcher, or when the record cannot be written (a
+ * smashed stack), the process ends with the exception code as its exit status.
+ */
 
 /* The current-process pseudo handle, (HANDLE)-1. */
 #define NT_CURRENT_PROCESS ((uint64_t)-1)

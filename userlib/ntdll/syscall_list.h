@@ -18,8 +18,9 @@
     X(NtQueryVirtualMemory,     6, SYS_NT_QUERY_VIRTUAL_MEMORY)                   \
     X(NtContinue,               7, SYS_NT_CONTINUE)                               \
     X(NtRaiseException,         8, SYS_NT_RAISE_EXCEPTION)                        \
-    X(NtQuerySystemInformation, 9, SYS_NT_QUERY_SYSTEM_INFORMATION)
+    X(NtQuerySystemInformation, 9, SYS_NT_QUERY_SYSTEM_INFORMATION)                \
+    X(__sys_set_exception_dispatcher, 10, SYS_SET_EXCEPTION_DISPATCHER)
 
-#define RESERVOIR_SYSCALL_COUNT 10
+#define RESERVOIR_SYSCALL_COUNT 11
 
 #endif

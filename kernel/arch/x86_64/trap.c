@@ -104,8 +104,10 @@ void trap_dispatch(struct trap_frame *frame)
     ntstatus_t fault;
     if (resolve_user_fault(frame, &fault))
         return;
-    if (frame->cs & 3)
+    if (frame->cs & 3) {
         user_exception(frame, fault);
+        return;
+    }
     if (usercopy_fixup(frame))
         return;
     trap_panic(frame);
