@@ -13,6 +13,7 @@
 #include "syscall_numbers.h"
 #include "sys_exception.h"
 #include "sys_memory.h"
+#include "sys_system.h"
 
 #define CONSOLE_WRITE_MAX (1u << 20)
 #define CONSOLE_CHUNK     256
@@ -62,6 +63,7 @@ static const syscall_handler handlers[SYSCALL_COUNT] = {
     [SYS_NT_FREE_VIRTUAL_MEMORY] = sys_free_virtual_memory,
     [SYS_NT_PROTECT_VIRTUAL_MEMORY] = sys_protect_virtual_memory,
     [SYS_NT_QUERY_VIRTUAL_MEMORY] = sys_query_virtual_memory,
+    [SYS_NT_QUERY_SYSTEM_INFORMATION] = sys_query_system_information,
     [SYS_NT_CONTINUE] = sys_continue,
     [SYS_NT_RAISE_EXCEPTION] = sys_raise_exception,
     [SYS_SET_EXCEPTION_DISPATCHER] = sys_set_exception_dispatcher,
