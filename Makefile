@@ -165,11 +165,15 @@ $(FUZZ_MM): tests/fuzz/fuzz_mm.c $(MM_HOST_C) $(BUILD)/host.flags
 	@mkdir -p $(dir $@)
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_mm.c $(MM_HOST_C)
 
-# Benchmarks print "bench NAME cycles_per_op=X" lines; they assert nothing.
+# Benchmarks print "bench NAME cycles_per_op=X" lines; they assert nothing. The host
+# part times the mm core; the vm_* and syscall_* lines come from a user program in QEMU.
+VM_BENCH_MEM ?= 512M
 bench:
-	$(Q)tools/ensure-deps.sh build
-	$(Q)$(MAKE) --no-print-directory $(BENCH_MM)
+	$(Q)tools/ensure-deps.sh run
+	$(Q)$(MAKE) --no-print-directory $(BENCH_MM) all
 	$(Q)$(BENCH_MM)
+	$(Q)BUILD=$(BUILD) MEM=$(VM_BENCH_MEM) BOOT=$(BOOT) $(if $(ACCEL),ACCEL=$(ACCEL)) \
+		tools/run-vm-bench.sh
 
 # Coverage-guided fuzzing of the mm core; findings are written to $(BUILD)/fuzz/.
 fuzz:
