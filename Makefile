@@ -1,6 +1,7 @@
 # Reservoir: build, run, debug and test.
 #
-#   make run    [BOOT=bios|uefi] [ACCEL=kvm|tcg] [MEM=256M] [CMDLINE="..."]
+#   make run    [PROG=file.c ARGS="..."] [BOOT=bios|uefi] [ACCEL=kvm|tcg] [MEM=256M]
+#               [CMDLINE="..."]; without PROG, the demo in examples/demo.c
 #   make test   host unit tests + in-kernel tests on both boot paths
 #   make debug  QEMU halted with its gdb stub, and gdb attached to it
 #
@@ -186,7 +187,7 @@ fuzz:
 # A user program: PROG=file.c is compiled against userlib (headers beside it are found),
 # linked statically, packed into an initrd and named on the kernel command line after
 # `--` with ARGS. Programs given with PROG= are not ours: warnings shown, never -Werror.
-PROG ?=
+PROG ?= examples/demo.c
 ARGS ?=
 PROG_NAME = $(basename $(notdir $(PROG))).exe
 PROG_DIR := $(BUILD)/prog

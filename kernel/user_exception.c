@@ -138,8 +138,10 @@ void user_exception(struct trap_frame *f, ntstatus_t fault_status)
         record.number_parameters = 2;
         record.information[1] = (uint64_t)-1;
     } else if (f->vector == VEC_BREAKPOINT) {
-        /* Windows reports the int3 itself: RIP and the address point at the 0xCC. */
+        /* Windows reports the int3 itself: RIP and the address point at the 0xCC; one
+           parameter, BREAKPOINT_BREAK (0). */
         context.rip -= 1;
+        record.number_parameters = 1;
     }
     record.address = context.rip;
     user_exception_deliver(f, &record, &context);

@@ -20,9 +20,12 @@
  *     then on: MXCSR = 0x1F80 and x87 control word 0x037F at entry (the System V values).
  *
  * crt0 then: clears RBP (the end of the frame-pointer chain, for backtraces), aligns
- * RSP to 16 again (so a kernel that got it wrong costs nothing), calls
- * main(argc, argv) and passes its result to exit(), which runs the atexit handlers,
- * flushes stdio and ends the process through NtTerminateProcess(-1, status). The TEB
+ * RSP to 16 again (so a kernel that got it wrong costs nothing), names the exception
+ * dispatcher (KiUserExceptionDispatcher, ntdll/dispatcher.S) to the kernel, so that
+ * faults and RaiseException reach vectored handlers from the first instruction of main
+ * on (its status is not checked: a kernel that refuses leaves exceptions fatal, as they
+ * were), calls main(argc, argv) and passes its result to exit(), which runs the atexit
+ * handlers, flushes stdio and ends the process through NtTerminateProcess(-1, status). The TEB
  * in RDX is not needed: GS already points at it.
  */
     .section .text._start, "ax", @progbits
@@ -33,7 +36,13 @@ _start:
     .cfi_undefined rip          /* no caller: debuggers stop unwinding here */
     xorl %ebp, %ebp
     andq $-16, %rsp
-    call main                   /* RDI = argc and RSI = argv already */
+    pushq %rdi                  /* argc and argv, across the call (RSP stays aligned) */
+    pushq %rsi
+    movl $KiUserExceptionDispatcher, %edi   /* non-PIC: the address fits 32 bits */
+    call __sys_set_exception_dispatcher
+    popq %rsi
+    popq %rdi
+    call main                   /* RDI = argc and RSI = argv */
     movl %eax, %edi
     call exit
     ud2                         /* exit does not return */
