@@ -7,13 +7,14 @@
 #   3. harness self-checks: a deliberately failing KTEST, a deliberate panic, a deliberate
 #      page fault, a deliberate hang and a double free must each be seen as failures by
 #      tools/qemu-run.sh, and make debug's gdb must stop in kernel_main;
-#   4. a short run of the mm fuzz target (make fuzz runs it for longer).
+#   4. the user programs in tests/user on both boot paths (tools/run-user-tests.sh);
+#   5. a short run of the mm fuzz target (make fuzz runs it for longer).
 #
 # Each test is counted once per place it ran. A run that ends early (panic, timeout, ASan
 # report) counts its planned tests that never reported as failed, plus the crash itself.
 #
 # Options: --extra-cmdline "..." (added to the kernel command line of the KTEST runs, e.g.
-# ktest_panic), --accel kvm|tcg, --only host|kernel|harness|fuzz.
+# ktest_panic), --accel kvm|tcg, --only host|kernel|harness|user|fuzz.
 set -u
 
 BUILD=${BUILD:-build}
@@ -169,6 +170,26 @@ check_debug() {
     fi
 }
 
+# The user programs in tests/user, on both boot paths (tools/run-user-tests.sh).
+run_user() {
+    local log=$out/user.txt
+    tools/run-user-tests.sh ${accel:+--accel "$accel"} --quiet > "$log" 2>&1
+    local status=$?
+    grep -v '^user: ' "$log"
+    local p f
+    p=$(sed -n 's/^user: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)
+    f=$(sed -n 's/^user: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -n 1)
+    if [ -z "$p" ]; then
+        failed=$(( failed + 1 ))
+        echo "user: FAILED: the user-program runner ended with status $status and no tally"
+        return
+    fi
+    passed=$(( passed + p ))
+    failed=$(( failed + f ))
+    [ "$status" != 0 ] && [ "$f" = 0 ] && { failed=$(( failed + 1 )); echo "user: runner status $status"; }
+    echo "user: $p passed, $f failed"
+}
+
 # A few seconds of coverage-guided fuzzing of the mm core: a finding fails the run.
 run_fuzz() {
     local log=$out/fuzz-mm.log corpus=$out/fuzz-corpus
@@ -188,6 +209,7 @@ start=$(date +%s)
 [ -z "$only" ] || [ "$only" = host ] && run_host
 [ -z "$only" ] || [ "$only" = kernel ] && run_kernel
 [ -z "$only" ] || [ "$only" = harness ] && run_harness
+[ -z "$only" ] || [ "$only" = user ] && run_user
 [ -z "$only" ] || [ "$only" = fuzz ] && run_fuzz
 echo "run-tests: finished in $(( $(date +%s) - start )) s; logs in $out"
 echo "$passed passed, $failed failed"
