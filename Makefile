@@ -187,7 +187,12 @@ fuzz:
 # A user program: PROG=file.c is compiled against userlib (headers beside it are found),
 # linked statically, packed into an initrd and named on the kernel command line after
 # `--` with ARGS. Programs given with PROG= are not ours: warnings shown, never -Werror.
+# Without PROG and without CMDLINE, make run runs the demo; with CMDLINE alone (test=...,
+# loglevel=...), the kernel runs without a program and its console is shown.
+ifeq ($(strip $(CMDLINE)),)
 PROG ?= examples/demo.c
+endif
+PROG ?=
 ARGS ?=
 PROG_NAME = $(basename $(notdir $(PROG))).exe
 PROG_DIR := $(BUILD)/prog
@@ -212,7 +217,7 @@ RUN_ARGS = --boot $(BOOT) --mem $(MEM) $(if $(ACCEL),--accel $(ACCEL)) \
 run:
 	$(Q)tools/ensure-deps.sh run
 	$(Q)$(MAKE) --no-print-directory all $(if $(PROG),prog-build)
-	$(Q)tools/qemu-run.sh $(RUN_ARGS) --console
+	$(Q)tools/qemu-run.sh $(RUN_ARGS) $(if $(PROG),--program-stdout,--console)
 
 debug:
 	$(Q)tools/ensure-deps.sh debug

@@ -3,6 +3,7 @@
 #
 #   qemu-run.sh --boot bios|uefi [--accel kvm|tcg] [--mem 256M] [--cmdline "..."]
 #               [--initrd FILE] [--timeout SECONDS] [--log FILE] [--console] [--gdb]
+#               [--program-stdout]
 #
 # Both boot paths read the same FAT disk, written fresh for each run with mtools:
 #   /EFI/BOOT/BOOTX64.EFI   the UEFI loader (boot/efi)
@@ -13,6 +14,9 @@
 # BIOS boots GRUB from build/grub-bios.iso, which finds that disk; UEFI boots OVMF,
 # which starts BOOTX64.EFI from it.
 #
+# --program-stdout: stdout carries only the program's output (the kernel copies what a
+# program writes to COM2); the kernel's console stays in the log.
+#
 # Exit status: for a program run, the program's exit status (0-255); otherwise 0 the
 # kernel reported success, 1 it reported failure; 2 it panicked, 3 it could not start
 # (bad boot information, CPU without long mode), 124 timed out, 125 QEMU ended without a
@@ -22,6 +26,7 @@ set -u
 
 BUILD=${BUILD:-build}
 boot=bios accel="" mem=256M cmdline="" initrd="" timeout="" log="" console=0 gdb=0
+program_stdout=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --boot) boot=$2; shift 2 ;;
@@ -32,6 +37,7 @@ while [ $# -gt 0 ]; do
         --timeout) timeout=$2; shift 2 ;;
         --log) log=$2; shift 2 ;;
         --console) console=1; shift ;;
+        --program-stdout) program_stdout=1; shift ;;
         --gdb) gdb=1; shift ;;
         *) echo "qemu-run: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -160,7 +166,16 @@ if [ "$gdb" = 1 ]; then
     exit $gdb_status
 fi
 
-if [ "$console" = 1 ]; then
+if [ "$program_stdout" = 1 ]; then
+    # A program run: stdout carries only what the program wrote (COM2); the kernel's
+    # console (COM1) goes to the log, whose path is printed when the run fails.
+    # The kernel starts COM2 with a marker line (serial.h); firmware text before it is not
+    # the program's (OVMF writes its console to every serial port).
+    args+=(-serial stdio)
+    timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "${args[@]}" 2>"$rundir/qemu.err" </dev/null |
+        sed -u '1,/##reservoir-program-output##/d'
+    qemu_status=${PIPESTATUS[0]}
+elif [ "$console" = 1 ]; then
     # Show the serial console from the first line the loader or the kernel prints;
     # firmware and GRUB chatter (with its terminal escapes) stays in the log.
     args=("${args[@]/#file:$log/stdio}")

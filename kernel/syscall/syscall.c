@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "arch/x86_64/serial.h"
 #include "arch/x86_64/usercopy.h"
 #include "arch/x86_64/usermode.h"
 #include "lib/log.h"
@@ -34,7 +35,8 @@ static ntstatus_t sys_terminate_process(struct trap_frame *frame)
     user_exit((uint32_t)frame->rsi);
 }
 
-/* (const char *buffer, size_t length): writes the bytes to the console as they are. */
+/* (const char *buffer, size_t length): writes the bytes as they are, to the console
+   (COM1, with everything else) and to the program-output port (COM2). */
 static ntstatus_t sys_console_write(struct trap_frame *frame)
 {
     uint64_t buffer = frame->rdi, length = frame->rsi;
@@ -48,8 +50,10 @@ static ntstatus_t sys_console_write(struct trap_frame *frame)
         ntstatus_t status = copy_from_user(chunk, buffer + done, n);
         if (!nt_success(status))
             return status;
-        for (uint64_t i = 0; i < n; i++)
+        for (uint64_t i = 0; i < n; i++) {
             console_putc(chunk[i]);
+            serial_program_putc(chunk[i]);
+        }
         done += n;
     }
     return STATUS_SUCCESS;
