@@ -10,15 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ELF_EI_NIDENT   16
-#define ELF_CLASS64     2           /* e_ident[4] */
-#define ELF_DATA2LSB    1           /* e_ident[5]: little endian */
-#define ELF_EV_CURRENT  1
-#define ELF_ET_EXEC     2
-#define ELF_EM_X86_64   62
+#include "elf64.h"
 
-#define ELF_PT_LOAD     1
-#define ELF_PF_X        1           /* segment is executable */
+
 
 /* The kernel is loaded at or above 1 MiB: below it lie the real-mode IVT, BIOS data
    and the legacy VGA / ROM hole, which the kernel must never be placed over. */
@@ -26,34 +20,6 @@
 
 /* A kernel needs a handful of segments; a file with more is corrupt or not a kernel. */
 #define ELF_MAX_LOAD    32
-
-struct elf64_ehdr {
-    uint8_t  e_ident[ELF_EI_NIDENT];
-    uint16_t e_type;
-    uint16_t e_machine;
-    uint32_t e_version;
-    uint64_t e_entry;
-    uint64_t e_phoff;
-    uint64_t e_shoff;
-    uint32_t e_flags;
-    uint16_t e_ehsize;
-    uint16_t e_phentsize;
-    uint16_t e_phnum;
-    uint16_t e_shentsize;
-    uint16_t e_shnum;
-    uint16_t e_shstrndx;
-};
-
-struct elf64_phdr {
-    uint32_t p_type;
-    uint32_t p_flags;
-    uint64_t p_offset;
-    uint64_t p_vaddr;
-    uint64_t p_paddr;
-    uint64_t p_filesz;
-    uint64_t p_memsz;
-    uint64_t p_align;
-};
 
 /*
  * Check that image[0..size) is an ELF64 x86-64 executable the loader can place at its

@@ -3,57 +3,16 @@
 
 #include <stddef.h>
 
+#include "elf64.h"
 #include "lib/string.h"
 
-#define EI_NIDENT       16
-#define ELFCLASS64      2           /* e_ident[4] */
-#define ELFDATA2LSB     1           /* e_ident[5] */
-#define EV_CURRENT      1           /* e_ident[6] and e_version */
-#define ET_EXEC         2
-#define ET_DYN          3
-#define EM_X86_64       62
-#define PN_XNUM         0xffff      /* real e_phnum is in section header 0 */
 
-#define PT_LOAD         1
-#define PT_INTERP       3
-#define PT_TLS          7
-#define PT_GNU_STACK    0x6474e551
 
 #define PAGE_MASK       (ELF_IMAGE_PAGE_SIZE - 1)
 
 #define STRINGIFY_(x)   #x
 #define STRINGIFY(x)    STRINGIFY_(x)
 
-struct elf64_ehdr {
-    uint8_t  e_ident[EI_NIDENT];
-    uint16_t e_type;
-    uint16_t e_machine;
-    uint32_t e_version;
-    uint64_t e_entry;
-    uint64_t e_phoff;
-    uint64_t e_shoff;
-    uint32_t e_flags;
-    uint16_t e_ehsize;
-    uint16_t e_phentsize;
-    uint16_t e_phnum;
-    uint16_t e_shentsize;
-    uint16_t e_shnum;
-    uint16_t e_shstrndx;
-};
-
-struct elf64_phdr {
-    uint32_t p_type;
-    uint32_t p_flags;
-    uint64_t p_offset;
-    uint64_t p_vaddr;
-    uint64_t p_paddr;
-    uint64_t p_filesz;
-    uint64_t p_memsz;
-    uint64_t p_align;
-};
-
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header is 64 bytes");
-_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 bytes");
 
 /* Program header i, copied out: the buffer need not be 8-byte aligned. The caller has
    checked that the table lies inside the file. */
@@ -69,24 +28,24 @@ static const char *check_header(const struct elf64_ehdr *eh, uint64_t size)
 
     if (id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
         return "not an ELF file (bad magic)";
-    if (id[4] != ELFCLASS64)
+    if (id[4] != ELF_CLASS64)
         return "not a 64-bit ELF file (ELFCLASS64)";
-    if (id[5] != ELFDATA2LSB)
+    if (id[5] != ELF_DATA2LSB)
         return "not a little-endian ELF file";
-    if (id[6] != EV_CURRENT || eh->e_version != EV_CURRENT)
+    if (id[6] != ELF_EV_CURRENT || eh->e_version != ELF_EV_CURRENT)
         return "unknown ELF version";
-    if (eh->e_machine != EM_X86_64)
+    if (eh->e_machine != ELF_EM_X86_64)
         return "not an x86-64 ELF file";
-    if (eh->e_type == ET_DYN)
+    if (eh->e_type == ELF_ET_DYN)
         return "position-independent executables are not supported; "
                "link with -static -no-pie";
-    if (eh->e_type != ET_EXEC)
+    if (eh->e_type != ELF_ET_EXEC)
         return "not an executable (ET_EXEC) ELF file";
     if (eh->e_phentsize != sizeof(struct elf64_phdr))
         return "unexpected program header size (e_phentsize is not 56)";
     if (eh->e_phnum == 0)
         return "no program headers";
-    if (eh->e_phnum == PN_XNUM)
+    if (eh->e_phnum == ELF_PN_XNUM)
         return "extended program header numbering (PN_XNUM) is not supported";
     /* e_phnum < 2^16 and entries are 56 bytes: the product cannot overflow. */
     uint64_t table = (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr);
@@ -106,9 +65,9 @@ static const char *check_other_headers(const uint8_t *image, const struct elf64_
         read_phdr(image, eh, i, &ph);
         info->bad_phdr = (int)i;
         switch (ph.p_type) {
-        case PT_INTERP:
+        case ELF_PT_INTERP:
             return "dynamic executables are not supported (PT_INTERP); link with -static";
-        case PT_TLS:
+        case ELF_PT_TLS:
             info->has_tls = 1;
             info->tls_vaddr = ph.p_vaddr;
             info->tls_filesz = ph.p_filesz;
@@ -117,7 +76,7 @@ static const char *check_other_headers(const uint8_t *image, const struct elf64_
             if (ph.p_memsz != 0)
                 return "thread-local storage (PT_TLS) is not supported yet";
             break;
-        case PT_GNU_STACK:
+        case ELF_PT_GNU_STACK:
             info->stack_executable = (ph.p_flags & ELF_IMAGE_PF_X) != 0;
             break;
         default:
@@ -162,7 +121,7 @@ static const char *check_loads(const uint8_t *image, uint64_t size,
 
     for (unsigned i = 0; i < eh->e_phnum; i++) {
         read_phdr(image, eh, i, &ph);
-        if (ph.p_type != PT_LOAD)
+        if (ph.p_type != ELF_PT_LOAD)
             continue;
         info->bad_phdr = (int)i;
         if ((err = check_load(&ph, size, &empty)) != NULL)
