@@ -58,4 +58,24 @@ struct elf64_phdr {
 _Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header is 64 bytes");
 _Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 bytes");
 
+/*
+ * Checks that eh identifies a little-endian ELF64 file for x86-64 of the current version.
+ * Returns NULL, or what is wrong in words. Both loaders start with it.
+ */
+static inline const char *elf64_ident_problem(const struct elf64_ehdr *eh)
+{
+    const uint8_t *id = eh->e_ident;
+    if (id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
+        return "not an ELF file (bad magic)";
+    if (id[4] != ELF_CLASS64)
+        return "not a 64-bit ELF file (ELFCLASS64)";
+    if (id[5] != ELF_DATA2LSB)
+        return "not a little-endian ELF file";
+    if (id[6] != ELF_EV_CURRENT || eh->e_version != ELF_EV_CURRENT)
+        return "unknown ELF version";
+    if (eh->e_machine != ELF_EM_X86_64)
+        return "not an x86-64 ELF file";
+    return 0;
+}
+
 #endif

@@ -77,7 +77,7 @@ ntstatus_t context_to_frame(const struct nt_context *c, struct trap_frame *f)
     f->ss = GDT_USER_DATA | SEL_RPL3;
     if (c->context_flags & NT_CONTEXT_FLOATING_POINT & ~NT_CONTEXT_AMD64) {
         /* FXRSTOR faults on reserved MXCSR bits: clear them, as Windows does. */
-        static uint8_t image[512] __attribute__((aligned(16)));
+        uint8_t image[512] __attribute__((aligned(16)));
         memcpy(image, c->flt_save, sizeof(image));
         uint32_t mxcsr;
         memcpy(&mxcsr, image + FXSAVE_MXCSR, sizeof(mxcsr));

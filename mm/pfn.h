@@ -10,7 +10,7 @@
  *   FREE ⇄ ZEROED            (page_alloc zeroes ahead)
  *   FREE/ZEROED → KERNEL | PAGETABLE | PRIVATE | SHARED   (page_alloc)
  *   KERNEL | PAGETABLE | PRIVATE | SHARED → FREE           (page_free)
- *   PRIVATE | SHARED ⇄ TRANSITION                          (paging, later issues)
+ *   PRIVATE | SHARED ⇄ TRANSITION                          (paging out: not used yet)
  *
  * Locking: the database is owned by the page allocator. The owner of an allocated frame
  * (the heap, the page tables) may use its record's links, refcount and its own flags

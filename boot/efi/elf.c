@@ -26,20 +26,12 @@ const struct elf64_phdr *elf_phdr(const void *image, int i)
 
 static const char *check_header(const struct elf64_ehdr *eh, uint64_t size)
 {
-    const uint8_t *id = eh->e_ident;
     int overflow = 0;
     uint64_t table_end;
+    const char *problem = elf64_ident_problem(eh);
 
-    if (id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
-        return "not an ELF file (bad magic)";
-    if (id[4] != ELF_CLASS64)
-        return "not a 64-bit ELF file";
-    if (id[5] != ELF_DATA2LSB)
-        return "not a little-endian ELF file";
-    if (id[6] != ELF_EV_CURRENT || eh->e_version != ELF_EV_CURRENT)
-        return "unknown ELF version";
-    if (eh->e_machine != ELF_EM_X86_64)
-        return "not an x86-64 ELF file";
+    if (problem)
+        return problem;
     if (eh->e_type != ELF_ET_EXEC)
         return "not an executable (ET_EXEC) ELF file";
     if (eh->e_phentsize != sizeof(struct elf64_phdr))

@@ -24,18 +24,9 @@ static void read_phdr(const uint8_t *image, const struct elf64_ehdr *eh, unsigne
 
 static const char *check_header(const struct elf64_ehdr *eh, uint64_t size)
 {
-    const uint8_t *id = eh->e_ident;
-
-    if (id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
-        return "not an ELF file (bad magic)";
-    if (id[4] != ELF_CLASS64)
-        return "not a 64-bit ELF file (ELFCLASS64)";
-    if (id[5] != ELF_DATA2LSB)
-        return "not a little-endian ELF file";
-    if (id[6] != ELF_EV_CURRENT || eh->e_version != ELF_EV_CURRENT)
-        return "unknown ELF version";
-    if (eh->e_machine != ELF_EM_X86_64)
-        return "not an x86-64 ELF file";
+    const char *problem = elf64_ident_problem(eh);
+    if (problem)
+        return problem;
     if (eh->e_type == ELF_ET_DYN)
         return "position-independent executables are not supported; "
                "link with -static -no-pie";

@@ -24,7 +24,7 @@ static ntstatus_t read_context(uint64_t user, struct nt_context *context)
 
 ntstatus_t sys_continue(struct trap_frame *frame)
 {
-    static struct nt_context context;
+    struct nt_context context;
     ntstatus_t st = read_context(frame->rdi, &context);
     if (!nt_success(st))
         return st;
@@ -38,8 +38,8 @@ ntstatus_t sys_continue(struct trap_frame *frame)
 
 ntstatus_t sys_raise_exception(struct trap_frame *frame)
 {
-    static struct nt_exception_record record;
-    static struct nt_context context;
+    struct nt_exception_record record;
+    struct nt_context context;
     ntstatus_t st = copy_from_user(&record, frame->rdi, sizeof(record));
     if (nt_success(st))
         st = read_context(frame->rsi, &context);

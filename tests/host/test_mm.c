@@ -66,7 +66,7 @@ TEST(direct_map_covers_usable_ram_writable_and_not_executable)
         CHECK_EQ(sim_access(va, SIM_WRITE, 0, &got, &error), 0);
         CHECK_EQ(got, pa);
         CHECK(!access_ok(va, SIM_EXEC));
-        CHECK(!access_ok(va, SIM_READ) == 0);
+        CHECK(access_ok(va, SIM_READ));
         uint64_t user_pa;
         CHECK(sim_access(va, SIM_READ, 1, &user_pa, &error) != 0);   /* kernel only */
     }
