@@ -16,7 +16,11 @@ struct spec {
     int alt;            /* '#' */
     int width;
     int precision;      /* -1: none given */
-    int length;         /* 0, 'H' (hh), 'h', 'l', 'L' (ll), 'z', 't', 'j' */
+    /*
+     * 0, 'H' (hh), 'h', 'l', 'L' (ll), 'z', 't', 'j': the same in both dialects, since
+     * parse_length maps FORMAT_WINDOWS's l to 0 and its I, I32, I64 to z, 0 and L.
+     */
+    int length;
 };
 
 struct out {
@@ -163,8 +167,25 @@ static const char *parse_number(const char *f, int *value, va_list *ap, int *fro
     return f;
 }
 
-static const char *parse_length(const char *f, struct spec *s)
+/* Microsoft's prefixes: I64 and I32 fix the width, I alone is pointer-sized. */
+static const char *parse_windows_size(const char *f, struct spec *s)
 {
+    if (f[1] == '6' && f[2] == '4') {
+        s->length = 'L';
+        return f + 3;
+    }
+    if (f[1] == '3' && f[2] == '2') {
+        s->length = 0;
+        return f + 3;
+    }
+    s->length = 'z';
+    return f + 1;
+}
+
+static const char *parse_length(const char *f, struct spec *s, enum format_dialect dialect)
+{
+    if (dialect == FORMAT_WINDOWS && *f == 'I')
+        return parse_windows_size(f, s);
     switch (*f) {
     case 'h':
         if (f[1] == 'h') {
@@ -178,7 +199,7 @@ static const char *parse_length(const char *f, struct spec *s)
             s->length = 'L';
             return f + 2;
         }
-        s->length = 'l';
+        s->length = dialect == FORMAT_WINDOWS ? 0 : 'l';    /* LLP64: long is an int */
         return f + 1;
     case 'z': case 't': case 'j':
         s->length = *f;
@@ -200,7 +221,22 @@ static void format_string(struct out *o, const struct spec *s, const char *str)
     emit_field(o, &plain, "", str, len, 0);
 }
 
-int format_va(format_put_fn put, void *ctx, const char *fmt, va_list ap_in)
+/* %p: glibc's 0x-prefixed lowercase, or Microsoft's 16 uppercase digits. */
+static void format_pointer(struct out *o, struct spec *s, uint64_t v,
+                           enum format_dialect dialect)
+{
+    s->length = 'j';
+    if (dialect == FORMAT_WINDOWS) {
+        s->precision = 16;
+        format_integer(o, s, v, 0, 16, 1, 0);
+        return;
+    }
+    s->alt = 1;
+    format_integer(o, s, v, 0, 16, 0, 0);
+}
+
+int format_va(format_put_fn put, void *ctx, enum format_dialect dialect, const char *fmt,
+              va_list ap_in)
 {
     struct out o = { put, ctx, 0 };
     va_list ap;
@@ -227,7 +263,7 @@ int format_va(format_put_fn put, void *ctx, const char *fmt, va_list ap_in)
             if (s.precision < 0)
                 s.precision = -1;
         }
-        f = parse_length(f, &s);
+        f = parse_length(f, &s, dialect);
 
         switch (*f) {
         case 'd': case 'i': {
@@ -240,13 +276,9 @@ int format_va(format_put_fn put, void *ctx, const char *fmt, va_list ap_in)
         case 'x': format_integer(&o, &s, unsigned_arg(&s, &ap), 0, 16, 0, 0); break;
         case 'X': format_integer(&o, &s, unsigned_arg(&s, &ap), 0, 16, 1, 0); break;
         case 'o': format_integer(&o, &s, unsigned_arg(&s, &ap), 0, 8, 0, 0); break;
-        case 'p': {
-            s.alt = 1;
-            s.length = 'j';
-            uint64_t v = (uint64_t)(uintptr_t)va_arg(ap, void *);
-            format_integer(&o, &s, v, 0, 16, 0, 0);
+        case 'p':
+            format_pointer(&o, &s, (uint64_t)(uintptr_t)va_arg(ap, void *), dialect);
             break;
-        }
         case 'c': {
             char c = (char)va_arg(ap, int);
             struct spec plain = s;
@@ -283,20 +315,12 @@ static void buffer_put(char c, void *ctx)
     b->used++;
 }
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+int format_to_buffer(char *buf, size_t size, enum format_dialect dialect, const char *fmt,
+                     va_list ap)
 {
     struct buffer b = { buf, size, 0 };
-    int n = format_va(buffer_put, &b, fmt, ap);
+    int n = format_va(buffer_put, &b, dialect, fmt, ap);
     if (size > 0)
         buf[b.used < size ? b.used : size - 1] = '\0';
-    return n;
-}
-
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
     return n;
 }

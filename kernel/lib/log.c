@@ -21,7 +21,7 @@ static void put(char c, void *ctx)
 
 int kvprintf(const char *fmt, va_list ap)
 {
-    return format_va(put, NULL, fmt, ap);
+    return format_va(put, NULL, FORMAT_SYSV, fmt, ap);
 }
 
 int kprintf(const char *fmt, ...)

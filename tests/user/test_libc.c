@@ -82,10 +82,21 @@ static void test_printf(void)
     FMT("-3", "%td", (ptrdiff_t)-3);
     FMT("a1b-2c", "a%db%dc", 1, -2);
     FMT("[  abc][def  ]", "[%5s][%-5s]", "abc", "def");
-    if (sizeof(long) == 8)
-        FMT("ffffffffffffffff", "%lx", -1L);
-    else
-        FMT("ffffffff", "%lx", -1L);
+
+    /*
+     * Windows' C runtime is LLP64: l means 32 bits ("Size specification"), so a DWORD
+     * prints exactly with %lu, and I64 / I32 / I give explicit widths. %p is 16
+     * uppercase hex digits ("printf type field characters").
+     */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat"      /* gcc on Linux thinks long is 64 bits */
+#pragma GCC diagnostic ignored "-Wformat-extra-args"
+    DWORD big = 0xfffffffeu;
+    FMT("4294967294 ffffffff", "%lu %lx", big, (DWORD)-1);
+    FMT("-9223372036854775807 4294967295 -3", "%I64d %I32u %Id", -LLONG_MAX, (DWORD)-1,
+        (SSIZE_T)-3);
+    FMT("0000000000001000", "%p", (void *)0x1000);
+#pragma GCC diagnostic pop
 
     /* Truncation: the return value is the length the whole output would have. */
     char small[5];

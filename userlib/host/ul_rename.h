@@ -47,7 +47,7 @@
 #undef strdup
 #define strdup ul_strdup
 
-/* stdio.h (snprintf, vsnprintf and format_va come from kernel/lib/format.c) */
+/* stdio.h (format_va and format_to_buffer come from kernel/lib/format.c) */
 #undef FILE
 #define FILE ul_FILE
 #undef stdout
@@ -74,6 +74,8 @@
 #define vsnprintf ul_vsnprintf
 #undef format_va
 #define format_va ul_format_va
+#undef format_to_buffer
+#define format_to_buffer ul_format_to_buffer
 #undef fputc
 #define fputc ul_fputc
 #undef putc

@@ -13,8 +13,9 @@
  * One difference is unavoidable: Windows is LLP64 (long is 32 bits) and Reservoir's
  * compiler is System V LP64 (long is 64 bits). The widths are kept, not the C types:
  *   - DWORD, LONG, ULONG, BOOL, UINT are 32 bits (unsigned int / int here, unsigned
- *     long / long on Windows). Print them with %u / %d after a cast to unsigned / int,
- *     or %lu / %ld after a cast to unsigned long: both are right on both systems.
+ *     long / long on Windows). userlib's printf follows Microsoft's rules, where l means
+ *     32 bits, so %lu prints a DWORD exactly here as on Windows (gcc warns, believing
+ *     long is 64 bits; userlib/README.md, "printf").
  *   - the pointer-sized types (SIZE_T, ULONG_PTR, LONG_PTR, DWORD_PTR) are size_t's and
  *     intptr_t's own types on both systems (unsigned long here, unsigned long long on
  *     Windows), so a size_t * converts to a PSIZE_T without a cast and %zu prints SIZE_T.

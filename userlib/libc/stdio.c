@@ -13,8 +13,9 @@
  * the text printed before it.
  *
  * Formatting is the kernel's engine (kernel/lib/format.c, compiled into userlib as it
- * is), which also provides snprintf and vsnprintf unchanged. Nothing here is thread-safe
- * yet: locks come with threads.
+ * is) with Microsoft's rules, FORMAT_WINDOWS: programs are written for Windows, where
+ * long is 32 bits, so %lu reads a DWORD exactly and %I64d, %Iu work. Nothing here is
+ * thread-safe yet: locks come with threads.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -100,7 +101,7 @@ static int end(FILE *f, unsigned failures_before)
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap)
 {
     unsigned before = begin(f);
-    int n = format_va(put_callback, f, fmt, ap);
+    int n = format_va(put_callback, f, FORMAT_WINDOWS, fmt, ap);
     return end(f, before) == 0 ? n : -1;
 }
 
@@ -123,6 +124,20 @@ int printf(const char *restrict fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     int n = vfprintf(stdout, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
+{
+    return format_to_buffer(buf, size, FORMAT_WINDOWS, fmt, ap);
+}
+
+int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
     va_end(ap);
     return n;
 }
