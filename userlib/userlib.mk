@@ -18,11 +18,12 @@
 # calls (a captured console, exit by longjmp, pages from aligned_alloc).
 
 USERLIB_C := $(wildcard userlib/libc/*.c userlib/kernel32/*.c userlib/crt/*.c \
-	userlib/ntdll/*.c) kernel/lib/format.c
+	userlib/ntdll/*.c) kernel/lib/format.c kernel/lib/string.c
 USERLIB_S := $(wildcard userlib/ntdll/*.S)
 # On the host only what runs without Reservoir's system calls: the C library and the
 # status mapping (the Win32 calls need the kernel and are tested there).
-USERLIB_HOST_C := $(wildcard userlib/libc/*.c) userlib/kernel32/error_map.c kernel/lib/format.c
+USERLIB_HOST_C := $(wildcard userlib/libc/*.c) userlib/kernel32/error_map.c kernel/lib/format.c \
+	kernel/lib/string.c
 
 USERLIB_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-stack-protector \
 	-fno-pic -fno-pie -fno-omit-frame-pointer \

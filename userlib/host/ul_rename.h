@@ -32,6 +32,8 @@
 #define strncmp ul_strncmp
 #undef strchr
 #define strchr ul_strchr
+#undef strlcpy
+#define strlcpy ul_strlcpy
 #undef strrchr
 #define strrchr ul_strrchr
 #undef strstr
