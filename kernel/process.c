@@ -1,9 +1,10 @@
 /*
  * Creating and running a process (process.h).
  *
- * The image is mapped the way Windows maps an executable: one reservation spans it, so
- * that its sections, which gcc packs into adjacent pages of one 64 KiB granule, share a
- * single region; each segment then gets its own protection. The stack is Windows':
+ * The image is mapped the way Windows maps an executable: one image view (MEM_IMAGE,
+ * as_reserve_image) spans it, so that its sections, which gcc packs into adjacent pages
+ * of one 64 KiB granule, share a single allocation; each segment then gets its own
+ * protection, writable ones copy-on-write. The stack is Windows':
  * a 1 MiB reservation with its top page committed and a guard page below, grown on demand
  * (mm/user_stack.h). A TEB is filled as Windows x64 lays it out where userlib reads it
  * (userlib/crt/teb.h), and the arguments go on the top of the stack.
@@ -63,9 +64,10 @@ static ntstatus_t allocate(struct process *p, uint64_t base, uint64_t size, uint
 static ntstatus_t map_image(struct process *p, const uint8_t *image,
                             const struct elf_image_info *info)
 {
-    uint64_t span = info->image_end - info->image_start;
-    ntstatus_t st = allocate(p, info->image_start, span, MEM_RESERVE | MEM_COMMIT,
-                             PAGE_READWRITE, NULL);
+    /* An image view starts on a 64 KiB boundary, as every allocation does. */
+    uint64_t base = info->image_start & ~(ALLOCATION_GRANULARITY - 1);
+    uint64_t span = info->image_end - base;
+    ntstatus_t st = as_reserve_image(&p->as, base, span);
     if (!nt_success(st))
         return st;
     for (uint32_t i = 0; i < info->segment_count; i++) {
@@ -74,7 +76,13 @@ static ntstatus_t map_image(struct process *p, const uint8_t *image,
         if (!nt_success(st))
             return st;
     }
-    /* Pages between segments stay read-write and zero; each segment gets its own rights. */
+    /* Pages outside every segment are read-only, as a PE's headers are; each segment then
+       gets its own rights (a writable one becomes PAGE_WRITECOPY: as_reserve_image). */
+    uint64_t all = base, all_size = span;
+    uint32_t old;
+    st = as_protect(&p->as, &all, &all_size, PAGE_READONLY, &old);
+    if (!nt_success(st))
+        return st;
     for (uint32_t i = 0; i < info->segment_count; i++) {
         const struct elf_image_segment *s = &info->segments[i];
         uint64_t base = s->vaddr, size = s->memsz;
