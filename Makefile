@@ -187,6 +187,7 @@ fuzz:
 # A user program: PROG=file.c is compiled against userlib (headers beside it are found),
 # linked statically, packed into an initrd and named on the kernel command line after
 # `--` with ARGS. Programs given with PROG= are not ours: warnings shown, never -Werror.
+# -fstack-clash-protection: large frames probe each page, as __chkstk does on Windows.
 # Without PROG and without CMDLINE, make run runs the demo; with CMDLINE alone (test=...,
 # loglevel=...), the kernel runs without a program and its console is shown.
 ifeq ($(strip $(CMDLINE)),)
@@ -197,7 +198,7 @@ ARGS ?=
 PROG_NAME = $(basename $(notdir $(PROG))).exe
 PROG_DIR := $(BUILD)/prog
 PROG_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fno-stack-protector \
-	-fno-pic -fno-pie -I$(dir $(PROG)) -Iuserlib/include
+	-fstack-clash-protection -fno-pic -fno-pie -I$(dir $(PROG)) -Iuserlib/include
 PROG_LDFLAGS := -static -nostdlib -no-pie -Wl,-z,noexecstack -Wl,--build-id=none
 
 # prog-build: compiles PROG into $(PROG_DIR)/NAME.exe and its initrd.

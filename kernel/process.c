@@ -1,12 +1,13 @@
 /*
  * Creating and running a process (process.h).
  *
- * The image is mapped the way Windows maps an executable: one reservation spans it, so
- * that its sections, which gcc packs into adjacent pages of one 64 KiB granule, share a
- * single region; each segment then gets its own protection. The stack is a 1 MiB
- * reservation committed in full; commit is lazy, so that costs commit charge, not frames.
- * Arguments go on the top of the stack, then a TEB page is filled as Windows x64 lays it
- * out where userlib reads it (userlib/crt/teb.h).
+ * The image is mapped the way Windows maps an executable: one image view (MEM_IMAGE,
+ * as_reserve_image) spans it, so that its sections, which gcc packs into adjacent pages
+ * of one 64 KiB granule, share a single allocation; each segment then gets its own
+ * protection, writable ones copy-on-write. The stack is Windows':
+ * a 1 MiB reservation with its top page committed and a guard page below, grown on demand
+ * (mm/user_stack.h). A TEB is filled as Windows x64 lays it out where userlib reads it
+ * (userlib/crt/teb.h), and the arguments go on the top of the stack.
  *
  * All copies into the new address space go through copy_to_user with its page table
  * active, so the demand-zero faults they take are resolved by the normal fault path.
@@ -24,12 +25,14 @@
 #include "mm/mm.h"
 #include "nt_memory.h"
 
-/* TEB offsets (Windows x64). */
-#define TEB_STACK_BASE    0x08
-#define TEB_STACK_LIMIT   0x10
-#define TEB_SELF          0x30
-#define TEB_PROCESS_ID    0x40
-#define TEB_THREAD_ID     0x48
+/* TEB offsets and size (Windows x64: NT_TIB in winnt.h; the rest as the x64 TEB has it). */
+#define TEB_STACK_BASE          0x08
+#define TEB_STACK_LIMIT         0x10
+#define TEB_SELF                0x30
+#define TEB_PROCESS_ID          0x40
+#define TEB_THREAD_ID           0x48
+#define TEB_DEALLOCATION_STACK  0x1478
+#define TEB_SIZE                0x1838
 
 #define FIRST_PROCESS_ID  0x40      /* Windows ids are multiples of 4 */
 #define ARGS_BYTES_MAX    4096
@@ -61,9 +64,10 @@ static ntstatus_t allocate(struct process *p, uint64_t base, uint64_t size, uint
 static ntstatus_t map_image(struct process *p, const uint8_t *image,
                             const struct elf_image_info *info)
 {
-    uint64_t span = info->image_end - info->image_start;
-    ntstatus_t st = allocate(p, info->image_start, span, MEM_RESERVE | MEM_COMMIT,
-                             PAGE_READWRITE, NULL);
+    /* An image view starts on a 64 KiB boundary, as every allocation does. */
+    uint64_t base = info->image_start & ~(ALLOCATION_GRANULARITY - 1);
+    uint64_t span = info->image_end - base;
+    ntstatus_t st = as_reserve_image(&p->as, base, span);
     if (!nt_success(st))
         return st;
     for (uint32_t i = 0; i < info->segment_count; i++) {
@@ -72,7 +76,13 @@ static ntstatus_t map_image(struct process *p, const uint8_t *image,
         if (!nt_success(st))
             return st;
     }
-    /* Pages between segments stay read-write and zero; each segment gets its own rights. */
+    /* Pages outside every segment are read-only, as a PE's headers are; each segment then
+       gets its own rights (a writable one becomes PAGE_WRITECOPY: as_reserve_image). */
+    uint64_t all = base, all_size = span;
+    uint32_t old;
+    st = as_protect(&p->as, &all, &all_size, PAGE_READONLY, &old);
+    if (!nt_success(st))
+        return st;
     for (uint32_t i = 0; i < info->segment_count; i++) {
         const struct elf_image_segment *s = &info->segments[i];
         uint64_t base = s->vaddr, size = s->memsz;
@@ -93,7 +103,7 @@ static ntstatus_t push_arguments(struct process *p, int argc, char *const argv[]
                                  uint64_t *argv_user, uint64_t *rsp)
 {
     uint64_t pointers[PROCESS_ARGS_MAX + 1];
-    uint64_t top = p->stack_base, used = 0;
+    uint64_t top = p->stack.base, used = 0;
 
     if (argc < 0 || argc > PROCESS_ARGS_MAX)
         return STATUS_INVALID_PARAMETER;
@@ -121,15 +131,16 @@ static ntstatus_t push_arguments(struct process *p, int argc, char *const argv[]
 
 static ntstatus_t make_teb(struct process *p)
 {
-    ntstatus_t st = allocate(p, 0, PAGE_SIZE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE,
+    ntstatus_t st = allocate(p, 0, TEB_SIZE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE,
                              &p->teb);
     if (!nt_success(st))
         return st;
     const struct {
         uint64_t offset, value;
     } fields[] = {
-        { TEB_STACK_BASE, p->stack_base },
-        { TEB_STACK_LIMIT, p->stack_limit },
+        { TEB_STACK_BASE, p->stack.base },
+        { TEB_STACK_LIMIT, p->stack.limit },
+        { TEB_DEALLOCATION_STACK, p->stack.deallocation },
         { TEB_SELF, p->teb },
         { TEB_PROCESS_ID, p->id },
         { TEB_THREAD_ID, p->id + 4 },
@@ -155,20 +166,33 @@ static ntstatus_t start(struct process *p, const void *image, uint64_t size, int
     }
     st = map_image(p, image, &info);
     if (nt_success(st))
-        st = allocate(p, 0, PROCESS_STACK_RESERVE, MEM_RESERVE | MEM_COMMIT | MEM_TOP_DOWN,
-                      PAGE_READWRITE, &p->stack_limit);
-    if (!nt_success(st))
-        return st;
-    p->stack_base = p->stack_limit + PROCESS_STACK_RESERVE;
-    uint64_t argv_user, rsp;
-    st = push_arguments(p, argc, argv, &argv_user, &rsp);
+        st = user_stack_create(&p->as, USER_STACK_DEFAULT_RESERVE, USER_STACK_DEFAULT_COMMIT,
+                               &p->stack);
     if (nt_success(st))
         st = make_teb(p);
+    /* Arguments longer than the committed page grow the stack through its guard page,
+       as the program's own pushes will (the TEB hears of it). */
+    uint64_t argv_user, rsp;
+    if (nt_success(st))
+        st = push_arguments(p, argc, argv, &argv_user, &rsp);
     if (!nt_success(st))
         return st;
     *exit_status = (uint32_t)user_run(info.entry, rsp, p->teb, (uint64_t)argc, argv_user,
                                       p->teb);
     return STATUS_SUCCESS;
+}
+
+ntstatus_t process_stack_guard_hit(struct process *p, uint64_t va)
+{
+    uint64_t limit = p->stack.limit;
+    ntstatus_t st = user_stack_grow(&p->as, &p->stack, va);
+    if (st == STATUS_STACK_OVERFLOW)
+        p->stack_overflow_at = va;
+    /* The TEB only informs the program; the kernel decides from p->stack. A TEB the
+       program made unwritable simply keeps the old value. */
+    if (p->stack.limit != limit && p->teb)
+        (void)copy_to_user(p->teb + TEB_STACK_LIMIT, &p->stack.limit, 8);
+    return st;
 }
 
 ntstatus_t process_run(const void *image, uint64_t size, int argc, char *const argv[],

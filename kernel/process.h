@@ -9,22 +9,31 @@
 #include <stdint.h>
 
 #include "mm/address_space.h"
+#include "mm/user_stack.h"
 #include "ntstatus.h"
 
-#define PROCESS_STACK_RESERVE (1ull << 20)     /* as Windows' default: 1 MiB */
 #define PROCESS_ARGS_MAX      64
 
 struct process {
     struct address_space as;
     uint64_t id;
     uint64_t teb;           /* user address of the thread's TEB */
-    uint64_t stack_base;    /* top of the stack (highest address + 1) */
-    uint64_t stack_limit;   /* its lowest address */
+    struct user_stack stack;    /* the thread's stack; the kernel's copy of its bounds */
+    uint64_t stack_overflow_at; /* the address of the last fault that overflowed it */
     uint64_t exception_dispatcher;  /* user address, 0 until crt0 names it */
 };
 
 /* The running process, or NULL while the kernel runs none. */
 extern struct process *current_process;
+
+/*
+ * Called by the trap handler when a fault on va hit a guard page (as_handle_fault said
+ * STATUS_GUARD_PAGE_VIOLATION and cleared it): grows p's stack if va is in it and tells
+ * the TEB the new StackLimit (user_stack_grow). Returns STATUS_SUCCESS (retry the
+ * access), STATUS_STACK_OVERFLOW (raise it) or STATUS_GUARD_PAGE_VIOLATION (not the
+ * stack: raise that). Lock: none held; p is the running process.
+ */
+ntstatus_t process_stack_guard_hit(struct process *p, uint64_t va);
 
 /*
  * Runs the executable image[0..size) with argv[0..argc) (argv[0] is the program's

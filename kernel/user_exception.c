@@ -96,22 +96,71 @@ __attribute__((noreturn)) static void end_process(const struct nt_exception_reco
     user_exit(r->code);
 }
 
-void user_exception_deliver(struct trap_frame *f, const struct nt_exception_record *r,
-                            const struct nt_context *c)
+/*
+ * Touches each page of [low, high) from the top down, as a growing stack is touched, so
+ * that a guard page is met before the reserved page below it (a copy runs upwards).
+ * The bytes are overwritten by the copies that follow.
+ */
+static ntstatus_t touch_stack_downwards(uint64_t low, uint64_t high)
 {
-    uint64_t dispatcher = current_process ? current_process->exception_dispatcher : 0;
-    if (!dispatcher)
-        end_process(r, "no exception dispatcher");
+    static const uint8_t zero;
+    for (uint64_t page = (high - 1) & ~(PAGE_SIZE - 1);; page -= PAGE_SIZE) {
+        uint64_t at = page > low ? page : low;
+        ntstatus_t st = copy_to_user(at, &zero, 1);
+        if (!nt_success(st) || page <= low)
+            return st;
+    }
+}
 
+/* Writes the CONTEXT, the EXCEPTION_RECORD and a zero return address below c->rsp's red
+   zone; returns the RSP the dispatcher starts with, or 0 when the stack cannot take them. */
+static uint64_t push_exception_frame(const struct nt_exception_record *r,
+                                     const struct nt_context *c, uint64_t *record_out,
+                                     uint64_t *context_out)
+{
     uint64_t sp = c->rsp - RED_ZONE;
     uint64_t context_at = (sp - sizeof(*c)) & ~15ull;
     uint64_t record_at = (context_at - sizeof(*r)) & ~15ull;
     uint64_t return_at = record_at - 8;         /* RSP as after a call */
     uint64_t zero = 0;
-    if (sp > c->rsp || !nt_success(copy_to_user(context_at, c, sizeof(*c))) ||
+    if (sp > c->rsp || return_at > sp || !nt_success(touch_stack_downwards(return_at, sp)) ||
+        !nt_success(copy_to_user(context_at, c, sizeof(*c))) ||
         !nt_success(copy_to_user(record_at, r, sizeof(*r))) ||
         !nt_success(copy_to_user(return_at, &zero, sizeof(zero))))
+        return 0;
+    *record_out = record_at;
+    *context_out = context_at;
+    return return_at;
+}
+
+void user_exception_deliver(struct trap_frame *f, const struct nt_exception_record *r,
+                            const struct nt_context *c)
+{
+    struct process *p = current_process;
+    uint64_t dispatcher = p ? p->exception_dispatcher : 0;
+    if (!dispatcher)
+        end_process(r, "no exception dispatcher");
+
+    uint64_t record_at, context_at;
+    p->stack_overflow_at = 0;
+    uint64_t return_at = push_exception_frame(r, c, &record_at, &context_at);
+    if (!return_at && p->stack_overflow_at) {
+        /* Writing the frame overflowed the stack: deliver that STATUS_STACK_OVERFLOW
+           instead, at the original's address, in the room the overflow committed (NT's
+           KiDispatchException: "If the exception is a stack overflow, then attempt to
+           raise the stack overflow exception"). */
+        struct nt_exception_record overflow = {
+            .code = (uint32_t)STATUS_STACK_OVERFLOW,
+            .address = r->address,
+            .number_parameters = 2,
+            .information = { 1, p->stack_overflow_at },     /* a write, and where */
+        };
+        return_at = push_exception_frame(&overflow, c, &record_at, &context_at);
+        if (!return_at)
+            end_process(&overflow, "the stack cannot take the exception record");
+    } else if (!return_at) {
         end_process(r, "the stack cannot take the exception record");
+    }
 
     f->rip = dispatcher;
     f->rsp = return_at;

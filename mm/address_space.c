@@ -372,8 +372,12 @@ static ntstatus_t commit_locked(struct address_space *as, uint64_t *base, uint64
     ASSERT(spin_held(&as->lock));
     uint64_t start, end;
     page_span(*base, *size, &start, &end);
-    if (!vad_covering_locked(as, start, end))
+    struct vad *vad = vad_covering_locked(as, start, end);
+    if (!vad)
         return STATUS_CONFLICTING_ADDRESSES;
+    if (vad->type != VAD_PRIVATE)
+        return STATUS_ALREADY_COMMITTED;    /* NT: "Only page file backed sections can be
+                                               committed" */
     if (protection_copy_on_write(protect))
         return STATUS_INVALID_PAGE_PROTECTION;
     ntstatus_t status = commit_pages_locked(as, start, end, protect, tlb);
@@ -391,9 +395,13 @@ static ntstatus_t reset_locked(struct address_space *as, uint64_t *base, uint64_
     ASSERT(spin_held(&as->lock));
     uint64_t start, end;
     page_span(*base, *size, &start, &end);
-    if (!vad_covering_locked(as, start, end))
+    struct vad *vad = vad_covering_locked(as, start, end);
+    if (!vad)
         return STATUS_CONFLICTING_ADDRESSES;
-    reset_pages_locked(as, start, end, tlb);
+    /* An image's pages have no file to be read back from here: they keep their contents
+       (MEM_RESET only allows discarding). */
+    if (vad->type == VAD_PRIVATE)
+        reset_pages_locked(as, start, end, tlb);
     *base = start;
     *size = end - start;
     return STATUS_SUCCESS;
@@ -443,6 +451,8 @@ static ntstatus_t free_locked(struct address_space *as, uint64_t *base, uint64_t
     uint64_t region_start = vad_start(vad), region_end = vad_end(vad);
 
     if (*size == 0) {
+        if (vad->type != VAD_PRIVATE)
+            return STATUS_UNABLE_TO_DELETE_SECTION;
         if (page_down(*base) != region_start)
             return STATUS_FREE_VM_NOT_AT_BASE;
         if (type == MEM_RELEASE) {
@@ -459,6 +469,8 @@ static ntstatus_t free_locked(struct address_space *as, uint64_t *base, uint64_t
     page_span(*base, *size, &start, &end);
     if (end > region_end)
         return STATUS_UNABLE_TO_FREE_VM;
+    if (vad->type != VAD_PRIVATE)
+        return STATUS_UNABLE_TO_DELETE_SECTION;     /* NT: only private memory is freed */
     decommit_pages_locked(as, start, end, tlb);
     *base = start;
     *size = end - start;
@@ -496,6 +508,21 @@ ntstatus_t as_free(struct address_space *as, uint64_t *base_inout, uint64_t *siz
 
 /* ---- NtProtectVirtualMemory ---- */
 
+/*
+ * An image's pages are copy-on-write: a writable protection asked for becomes its
+ * copy-on-write form (Wine's loader tests, which pass on Windows: PAGE_READWRITE reads
+ * back PAGE_WRITECOPY, PAGE_EXECUTE_READWRITE PAGE_EXECUTE_WRITECOPY).
+ */
+static uint32_t image_protection(uint32_t protect)
+{
+    uint32_t base = protect & PAGE_BASE_MASK, modifiers = protect & ~PAGE_BASE_MASK;
+    if (base == PAGE_READWRITE)
+        return PAGE_WRITECOPY | modifiers;
+    if (base == PAGE_EXECUTE_READWRITE)
+        return PAGE_EXECUTE_WRITECOPY | modifiers;
+    return protect;
+}
+
 ntstatus_t as_protect(struct address_space *as, uint64_t *base_inout, uint64_t *size_inout,
                       uint32_t new_protect, uint32_t *old_protect)
 {
@@ -513,15 +540,19 @@ ntstatus_t as_protect(struct address_space *as, uint64_t *base_inout, uint64_t *
     ntstatus_t status = STATUS_SUCCESS;
     uint32_t old = 0;
     spin_lock(&as->lock);
-    if (!vad_covering_locked(as, start, end))
+    struct vad *vad = vad_covering_locked(as, start, end);
+    if (!vad)
         status = STATUS_CONFLICTING_ADDRESSES;
-    else if (protection_copy_on_write(new_protect))
+    else if (vad->type == VAD_PRIVATE && protection_copy_on_write(new_protect))
         status = STATUS_INVALID_PAGE_PROTECTION;
     else if (next_uncommitted_locked(as, start, end) != end)
         status = STATUS_NOT_COMMITTED;
     if (status == STATUS_SUCCESS) {
         old = swpte_protection(read_entry_locked(as, start));
-        protect_pages_locked(as, start, end, new_protect, &tlb);
+        protect_pages_locked(as, start, end,
+                             vad->type == VAD_PRIVATE ? new_protect
+                                                      : image_protection(new_protect),
+                             &tlb);
     }
     tlb_batch_flush(&tlb, &as->pt);
     spin_unlock(&as->lock);
@@ -598,6 +629,28 @@ ntstatus_t as_query(struct address_space *as, uint64_t address,
     return STATUS_SUCCESS;
 }
 
+/* ---- Image views ---- */
+
+ntstatus_t as_reserve_image(struct address_space *as, uint64_t base, uint64_t size)
+{
+    if (size == 0 || (base & (ALLOCATION_GRANULARITY - 1)) != 0 ||
+        (size & (PAGE_SIZE - 1)) != 0 || !range_in_user_space(base, size))
+        return STATUS_INVALID_PARAMETER;
+    struct tlb_batch tlb;
+    tlb_batch_init(&tlb);
+    spin_lock(&as->lock);
+    ntstatus_t status = reserve_locked(as, &base, &size, MEM_RESERVE | MEM_COMMIT,
+                                       PAGE_READWRITE, &tlb);
+    if (status == STATUS_SUCCESS) {
+        struct vad *vad = vad_find(&as->vads, base >> PAGE_SHIFT);
+        vad->type = VAD_IMAGE;
+        vad->allocation_protect = PAGE_EXECUTE_WRITECOPY;
+    }
+    tlb_batch_flush(&tlb, &as->pt);
+    spin_unlock(&as->lock);
+    return status;
+}
+
 /* ---- Creation, destruction, checking ---- */
 
 ntstatus_t as_create(struct address_space *as, const struct page_table *kernel_pt)
@@ -622,8 +675,9 @@ void as_destroy(struct address_space *as)
     pt_destroy(&as->pt);
 }
 
-/* Checks the non-zero entry e of the page at va in a VAD; logs and returns -1 if bad. */
-static int check_entry(uint64_t va, pte_t e)
+/* Checks the non-zero entry e of the page at va in a VAD (copy-on-write protections
+   allowed when cow_ok, in an image); logs and returns -1 if bad. */
+static int check_entry(uint64_t va, pte_t e, int cow_ok)
 {
     uint32_t prot = swpte_protection(e);
     pte_t expected;
@@ -637,7 +691,7 @@ static int check_entry(uint64_t va, pte_t e)
             expected &= ~PTE_NX;
     }
     int ok = swpte_committed(e) && protection_valid(prot) &&
-             !protection_copy_on_write(prot) &&
+             (cow_ok || !protection_copy_on_write(prot)) &&
              (e & ~(pte_t)(PTE_ACCESSED | PTE_DIRTY)) == expected &&
              (!swpte_has_frame(e) || (p && p->state == PFN_PRIVATE));
     if (!ok)
@@ -673,7 +727,7 @@ static int check_locked(struct address_space *as)
         uint64_t end = vad_end(vad);
         for (uint64_t va = find_mismatch_locked(as, vad_start(vad), end, ALL_BITS, 0);
              va < end; va = find_mismatch_locked(as, va + PAGE_SIZE, end, ALL_BITS, 0)) {
-            if (check_entry(va, read_entry_locked(as, va)) != 0)
+            if (check_entry(va, read_entry_locked(as, va), vad->type != VAD_PRIVATE) != 0)
                 return -1;
             committed++;
         }

@@ -1,8 +1,8 @@
 /*
  * A process's user address space with Windows NT semantics: NtAllocateVirtualMemory,
  * NtFreeVirtualMemory, NtProtectVirtualMemory and NtQueryVirtualMemory
- * (MemoryBasicInformation) over private memory. docs/vm.md lists every rule implemented
- * and its source.
+ * (MemoryBasicInformation) over private memory and the program's image
+ * (as_reserve_image). docs/vm.md lists every rule implemented and its source.
  *
  * Two structures hold all of it, as in NT:
  *   - the VAD tree (vad.h): one VAD per reservation, with the allocation base and the
@@ -79,6 +79,7 @@ void as_destroy(struct address_space *as);
  *     PAGE_EXECUTE_WRITECOPY (private memory cannot be copy-on-write);
  *   STATUS_CONFLICTING_ADDRESSES: a reservation overlaps another; a commit or reset range
  *     is not inside one reservation;
+ *   STATUS_ALREADY_COMMITTED: a commit in an image (as_reserve_image);
  *   STATUS_COMMITMENT_LIMIT: the commit charge would pass the limit;
  *   STATUS_NO_MEMORY: no free range large enough, or no frame for a page table;
  *   STATUS_INSUFFICIENT_RESOURCES: no memory for the VAD.
@@ -101,6 +102,7 @@ ntstatus_t as_allocate(struct address_space *as, uint64_t *base_inout, uint64_t 
  *     USER_MAX_ADDRESS;
  *   STATUS_MEMORY_NOT_ALLOCATED: base is in no reservation;
  *   STATUS_UNABLE_TO_FREE_VM: the range runs past the end of the reservation;
+ *   STATUS_UNABLE_TO_DELETE_SECTION: the memory is an image's (as_reserve_image);
  *   STATUS_FREE_VM_NOT_AT_BASE: size 0 but base not in the reservation's first page.
  * On failure nothing changes and the in/out values are not written.
  * Lock: takes as->lock.
@@ -113,7 +115,8 @@ ntstatus_t as_free(struct address_space *as, uint64_t *base_inout, uint64_t *siz
  * committed and in one reservation, and returns the first page's previous protection in
  * *old_protect and the page range in the in/out values.
  * Returns STATUS_SUCCESS;
- *   STATUS_INVALID_PAGE_PROTECTION: new_protect invalid, or a copy-on-write protection;
+ *   STATUS_INVALID_PAGE_PROTECTION: new_protect invalid, or a copy-on-write protection
+ *     on private memory (an image takes them, and makes writable ones copy-on-write);
  *   STATUS_INVALID_PARAMETER: size 0, or a range beyond USER_MAX_ADDRESS;
  *   STATUS_CONFLICTING_ADDRESSES: the range is not inside one reservation;
  *   STATUS_NOT_COMMITTED: a page of the range is not committed.
@@ -130,6 +133,23 @@ ntstatus_t as_protect(struct address_space *as, uint64_t *base_inout, uint64_t *
  */
 ntstatus_t as_query(struct address_space *as, uint64_t address,
                     struct memory_basic_information *out);
+
+/*
+ * Maps the frame of an executable image: reserves [base, base + size) as a VAD_IMAGE
+ * (MEM_IMAGE in a query, allocation protection PAGE_EXECUTE_WRITECOPY, as Windows
+ * reports an image view) and commits it all PAGE_READWRITE, for the loader to fill
+ * before it gives each section its protection with as_protect. From then on the calls
+ * treat the pages as an image's: as_protect makes writable protections copy-on-write
+ * (PAGE_READWRITE → PAGE_WRITECOPY, PAGE_EXECUTE_READWRITE → PAGE_EXECUTE_WRITECOPY) and
+ * accepts the copy-on-write ones, the first write to such a page gives it the written
+ * protection (fault.h), as_allocate's MEM_COMMIT is STATUS_ALREADY_COMMITTED, MEM_RESET
+ * keeps the contents, and as_free is STATUS_UNABLE_TO_DELETE_SECTION. (No section
+ * object stands behind the view yet: the frames are the process's own.)
+ * base is 64 KiB-aligned, size a non-zero multiple of PAGE_SIZE.
+ * Returns STATUS_SUCCESS; STATUS_INVALID_PARAMETER for a bad base or size; otherwise what
+ * as_allocate returns for MEM_RESERVE | MEM_COMMIT there. Lock: takes as->lock.
+ */
+ntstatus_t as_reserve_image(struct address_space *as, uint64_t base, uint64_t size);
 
 /*
  * Verifies the invariants above (slow, for tests): every non-zero leaf of the user half

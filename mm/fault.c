@@ -1,6 +1,7 @@
 /*
  * The page-fault path for user memory (fault.h): read the PTE, judge the access by the
- * page's protection, then clear a guard, supply a zeroed frame, or drop a stale TLB entry.
+ * page's protection, then clear a guard, end a copy-on-write, supply a zeroed frame, or
+ * drop a stale TLB entry.
  */
 #include "fault.h"
 
@@ -20,7 +21,7 @@ static int access_allowed(uint32_t prot, enum fault_access access)
     case FAULT_READ:
         return 1;       /* every other base protection reads, PAGE_EXECUTE included */
     case FAULT_WRITE:
-        return swpte_prot_writable(prot);
+        return swpte_prot_writable(prot) || swpte_prot_copy_on_write(prot);
     case FAULT_EXECUTE:
         return swpte_prot_executable(prot);
     }
@@ -66,6 +67,15 @@ static ntstatus_t handle_fault_locked(struct address_space *as, uint64_t page,
     if (prot & PAGE_GUARD) {
         clear_guard_locked(as, page, e, tlb);                   /* 3 */
         return STATUS_GUARD_PAGE_VIOLATION;
+    }
+    if (access == FAULT_WRITE && swpte_prot_copy_on_write(prot)) {
+        /* 4a: the page is already private, so the "copy" is only the protection. */
+        e = swpte_with_protection(e, swpte_prot_written(prot));
+        if (swpte_has_frame(e)) {
+            ntstatus_t status = pt_write_entry(&as->pt, page, e, tlb);
+            ASSERT(status == STATUS_SUCCESS);
+            return STATUS_SUCCESS;
+        }
     }
     if (!swpte_has_frame(e))
         return supply_zero_page_locked(as, page, e, tlb);       /* 4 */

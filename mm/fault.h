@@ -5,12 +5,18 @@
  * The PTE alone decides (swpte.h), in this order:
  *   1. not committed (zero PTE: free or reserved)            → STATUS_ACCESS_VIOLATION;
  *   2. the page's protection does not allow the access       → STATUS_ACCESS_VIOLATION
- *      (PAGE_NOACCESS; a write to a page without write access; an execute of a page
+ *      (PAGE_NOACCESS; a write to a page without write access, copy-on-write counting as
+ *      write access; an execute of a page
  *      without execute access: DEP is always on);
  *   3. a guard page: the guard is cleared, the page keeps its base protection, and the
  *      fault ends with STATUS_GUARD_PAGE_VIOLATION. The access is not retried here:
  *      Windows raises the exception, and the access runs again only if the program
  *      continues (Microsoft Learn, "Creating Guard Pages");
+ *   4a. a write to a copy-on-write page (PAGE_WRITECOPY, PAGE_EXECUTE_WRITECOPY: image
+ *      pages, address_space.h): every frame is already private to its address space, so
+ *      the copy NT would make is not needed; the page takes the written protection
+ *      (PAGE_READWRITE, PAGE_EXECUTE_READWRITE), as NT's copied page does, and goes on
+ *      to rule 4 if it has no frame yet                        → STATUS_SUCCESS;
  *   4. demand-zero: a zeroed frame (PAGE_ALLOC_ZEROED) becomes the page, with a present
  *      PTE built from its protection                          → STATUS_SUCCESS;
  *   5. present with sufficient rights: the TLB held a stale translation; it is dropped

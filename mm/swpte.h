@@ -102,6 +102,26 @@ static inline int swpte_prot_executable(uint32_t prot)
            base == PAGE_EXECUTE_READWRITE || base == PAGE_EXECUTE_WRITECOPY;
 }
 
+/* Whether prot is copy-on-write (only image pages are): writable, but the first write
+   turns it into swpte_prot_written(prot) (fault.c). The hardware entry is read-only. */
+static inline int swpte_prot_copy_on_write(uint32_t prot)
+{
+    uint32_t base = prot & PAGE_BASE_MASK;
+    return base == PAGE_WRITECOPY || base == PAGE_EXECUTE_WRITECOPY;
+}
+
+/* A copy-on-write protection after the write: PAGE_WRITECOPY → PAGE_READWRITE,
+   PAGE_EXECUTE_WRITECOPY → PAGE_EXECUTE_READWRITE, modifiers kept; others unchanged. */
+static inline uint32_t swpte_prot_written(uint32_t prot)
+{
+    uint32_t base = prot & PAGE_BASE_MASK, modifiers = prot & ~PAGE_BASE_MASK;
+    if (base == PAGE_WRITECOPY)
+        return PAGE_READWRITE | modifiers;
+    if (base == PAGE_EXECUTE_WRITECOPY)
+        return PAGE_EXECUTE_READWRITE | modifiers;
+    return prot;
+}
+
 /* The hardware bits of a present entry for an accessible protection prot. */
 static inline pte_t swpte_hw_bits(uint32_t prot)
 {

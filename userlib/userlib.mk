@@ -6,7 +6,10 @@
 #   make host-tests    also builds $(BUILD)/host/test_userlib_*
 #
 # User mode: static and non-PIC (-fno-pic -fno-pie; programs link with -static -nostdlib
-# -no-pie). SSE is on for ring 3 (usermode.c). The red
+# -no-pie). -fstack-clash-protection makes every frame larger than a page probe its
+# pages in order from the top, as MSVC's __chkstk does, so the stack grows through its
+# guard page one page at a time (docs/vm.md, "The user stack"); PROG= programs get it
+# too (the Makefile's PROG_CFLAGS). SSE is on for ring 3 (usermode.c). The red
 # zone stays, as the SysV ABI has it: every entry from ring 3 switches to the kernel
 # stack, so nothing below a user RSP is touched (whatever later delivers exceptions or
 # APCs onto a user stack must skip 128 bytes).
@@ -26,7 +29,7 @@ USERLIB_HOST_C := $(wildcard userlib/libc/*.c) userlib/kernel32/error_map.c kern
 	kernel/lib/string.c
 
 USERLIB_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-stack-protector \
-	-fno-pic -fno-pie -fno-omit-frame-pointer \
+	-fstack-clash-protection -fno-pic -fno-pie -fno-omit-frame-pointer \
 	-I. -Iuserlib -Iuserlib/include -MMD -MP
 USERLIB_OBJS := $(patsubst %.c,$(BUILD)/userlib-obj/%.o,$(USERLIB_C)) \
 	$(patsubst %.S,$(BUILD)/userlib-obj/%.o,$(USERLIB_S))

@@ -1223,3 +1223,123 @@ TEST(destroy_returns_everything)
     CHECK(charged() > 0);
     teardown();
 }
+
+/* ================================ Image views ================================ */
+
+/*
+ * as_reserve_image: what VirtualQuery shows for an executable's pages on Windows
+ * (MEM_IMAGE, AllocationBase the image base, AllocationProtect PAGE_EXECUTE_WRITECOPY;
+ * Wine's loader test test_VirtualProtect, which passes on Windows).
+ */
+TEST(image_view_is_mem_image_with_execute_writecopy)
+{
+    if (!setup())
+        return;
+    CHECK_EQ(as_reserve_image(&as, X, 3 * PG), STATUS_SUCCESS);
+    struct memory_basic_information m = query(X + PG + 5);
+    CHECK_MBI(m, X + PG, X, PAGE_EXECUTE_WRITECOPY, 2 * PG, MEM_COMMIT, PAGE_READWRITE,
+              MEM_IMAGE);
+    /* The loader fills it, then gives sections their protections. */
+    CHECK_EQ(fill(X, 0x11), STATUS_SUCCESS);
+    CHECK_EQ(fill(X + 2 * PG, 0x22), STATUS_SUCCESS);
+    CHECK_EQ(protect(X, PG, PAGE_EXECUTE_READ, NULL), STATUS_SUCCESS);
+    CHECK_EQ(protect(X + PG, PG, PAGE_READONLY, NULL), STATUS_SUCCESS);
+    CHECK_EQ(protect(X + 2 * PG, PG, PAGE_READWRITE, NULL), STATUS_SUCCESS);
+    CHECK_MBI(query(X), X, X, PAGE_EXECUTE_WRITECOPY, PG, MEM_COMMIT, PAGE_EXECUTE_READ,
+              MEM_IMAGE);
+    CHECK_MBI(query(X + PG), X + PG, X, PAGE_EXECUTE_WRITECOPY, PG, MEM_COMMIT,
+              PAGE_READONLY, MEM_IMAGE);
+    /* "data" asked read-write is copy-on-write until written. */
+    CHECK_MBI(query(X + 2 * PG), X + 2 * PG, X, PAGE_EXECUTE_WRITECOPY, PG, MEM_COMMIT,
+              PAGE_WRITECOPY, MEM_IMAGE);
+    CHECK(reads(X + 2 * PG, 0x22));
+    CHECK_EQ(fill(X + 2 * PG, 0x33), STATUS_SUCCESS);
+    CHECK_MBI(query(X + 2 * PG), X + 2 * PG, X, PAGE_EXECUTE_WRITECOPY, PG, MEM_COMMIT,
+              PAGE_READWRITE, MEM_IMAGE);
+    CHECK(reads(X + 2 * PG, 0x33));
+    CHECK(reads(X, 0x11));
+    /* Bad arguments. */
+    CHECK_EQ(as_reserve_image(&as, X + K64 + PG, PG), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(as_reserve_image(&as, X + K64, 0), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(as_reserve_image(&as, X + K64, PG + 1), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(as_reserve_image(&as, USER_END - K64, 2 * K64), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(as_reserve_image(&as, X, PG), STATUS_CONFLICTING_ADDRESSES);
+    teardown();
+}
+
+/*
+ * VirtualProtect on image pages (Wine's loader test_VirtualProtect, passing on Windows):
+ * PAGE_READWRITE reads back PAGE_WRITECOPY, PAGE_EXECUTE_READWRITE PAGE_EXECUTE_WRITECOPY,
+ * the copy-on-write protections are accepted, invalid ones refused as anywhere.
+ */
+TEST(protect_on_an_image_makes_writable_protections_copy_on_write)
+{
+    if (!setup())
+        return;
+    CHECK_EQ(as_reserve_image(&as, X, PG), STATUS_SUCCESS);
+    static const struct {
+        uint32_t set, get;
+    } table[] = {
+        { PAGE_NOACCESS, PAGE_NOACCESS },
+        { PAGE_READONLY, PAGE_READONLY },
+        { PAGE_READWRITE, PAGE_WRITECOPY },
+        { PAGE_WRITECOPY, PAGE_WRITECOPY },
+        { PAGE_EXECUTE, PAGE_EXECUTE },
+        { PAGE_EXECUTE_READ, PAGE_EXECUTE_READ },
+        { PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY },
+        { PAGE_EXECUTE_WRITECOPY, PAGE_EXECUTE_WRITECOPY },
+        { PAGE_READWRITE | PAGE_GUARD, PAGE_WRITECOPY | PAGE_GUARD },
+    };
+    for (unsigned i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        uint32_t old = 0;
+        CHECK_EQ(protect(X, PG, PAGE_NOACCESS, NULL), STATUS_SUCCESS);
+        CHECK_EQ(protect(X, PG, table[i].set, &old), STATUS_SUCCESS);
+        CHECK_EQ(old, PAGE_NOACCESS);
+        CHECK_EQ(query(X).protect, table[i].get);
+    }
+    CHECK_EQ(protect(X, PG, PAGE_READONLY | PAGE_NOACCESS, NULL),
+             STATUS_INVALID_PAGE_PROTECTION);
+    CHECK_EQ(protect(X, PG, PAGE_WRITECOPY | PAGE_READWRITE, NULL),
+             STATUS_INVALID_PAGE_PROTECTION);
+    CHECK_EQ(query(X).protect, PAGE_WRITECOPY | PAGE_GUARD);
+    /* A write through PAGE_EXECUTE_WRITECOPY: PAGE_EXECUTE_READWRITE afterwards. */
+    CHECK_EQ(protect(X, PG, PAGE_EXECUTE_WRITECOPY, NULL), STATUS_SUCCESS);
+    CHECK_EQ(touch(X, SIM_EXEC, NULL), STATUS_SUCCESS);
+    CHECK_EQ(fill(X, 5), STATUS_SUCCESS);
+    CHECK_EQ(query(X).protect, PAGE_EXECUTE_READWRITE);
+    CHECK_EQ(touch(X, SIM_EXEC, NULL), STATUS_SUCCESS);
+    /* Private memory still refuses copy-on-write. */
+    CHECK_EQ(allocate(X + K64, PG, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE, NULL),
+             STATUS_SUCCESS);
+    CHECK_EQ(protect(X + K64, PG, PAGE_WRITECOPY, NULL), STATUS_INVALID_PAGE_PROTECTION);
+    CHECK_EQ(protect(X + K64, PG, PAGE_EXECUTE_WRITECOPY, NULL),
+             STATUS_INVALID_PAGE_PROTECTION);
+    teardown();
+}
+
+/*
+ * NtFreeVirtualMemory refuses image memory with STATUS_UNABLE_TO_DELETE_SECTION, after the
+ * range check (Windows Research Kernel, freevm.c: only private memory is deleted);
+ * NtAllocateVirtualMemory's MEM_COMMIT there is STATUS_ALREADY_COMMITTED (allocvm.c:
+ * "Only page file backed sections can be committed"). MEM_RESET keeps the contents.
+ */
+TEST(image_memory_cannot_be_freed_or_committed)
+{
+    if (!setup())
+        return;
+    CHECK_EQ(as_reserve_image(&as, X, 2 * PG), STATUS_SUCCESS);
+    CHECK_EQ(fill(X, 0x5a), STATUS_SUCCESS);
+    CHECK_EQ(release(X, 0, MEM_RELEASE, NULL), STATUS_UNABLE_TO_DELETE_SECTION);
+    CHECK_EQ(release(X, 0, MEM_DECOMMIT, NULL), STATUS_UNABLE_TO_DELETE_SECTION);
+    CHECK_EQ(release(X + PG, PG, MEM_DECOMMIT, NULL), STATUS_UNABLE_TO_DELETE_SECTION);
+    CHECK_EQ(release(X + PG, 0, MEM_DECOMMIT, NULL), STATUS_UNABLE_TO_DELETE_SECTION);
+    CHECK_EQ(release(X + PG, 2 * PG, MEM_DECOMMIT, NULL), STATUS_UNABLE_TO_FREE_VM);
+    CHECK_EQ(allocate(X, PG, MEM_COMMIT, PAGE_READWRITE, NULL), STATUS_ALREADY_COMMITTED);
+    CHECK_EQ(allocate(X, PG, MEM_RESERVE, PAGE_READWRITE, NULL),
+             STATUS_CONFLICTING_ADDRESSES);
+    CHECK_EQ(allocate(X, PG, MEM_RESET, PAGE_READWRITE, NULL), STATUS_SUCCESS);
+    CHECK(reads(X, 0x5a));
+    CHECK_MBI(query(X), X, X, PAGE_EXECUTE_WRITECOPY, 2 * PG, MEM_COMMIT, PAGE_READWRITE,
+              MEM_IMAGE);
+    teardown();
+}

@@ -323,3 +323,42 @@ TEST(no_frame_for_a_demand_zero_page)
     CHECK_EQ(as_handle_fault(&as, X, FAULT_WRITE, 1), STATUS_SUCCESS);
     teardown();
 }
+
+/* Rule 4a: a write to a copy-on-write image page takes the written protection. */
+TEST(write_to_a_copy_on_write_page_makes_it_writable)
+{
+    if (!setup())
+        return;
+    REQUIRE(as_reserve_image(&as, X, 2 * PG) == STATUS_SUCCESS);
+    uint64_t base = X, size = 2 * PG;
+    uint32_t old;
+    REQUIRE(as_protect(&as, &base, &size, PAGE_READWRITE, &old) == STATUS_SUCCESS);
+    /* Demand-zero, PAGE_WRITECOPY: a read brings a read-only frame. */
+    CHECK_EQ(entry(X), SWPTE_COMMITTED | PROT(PAGE_WRITECOPY));
+    CHECK_EQ(as_handle_fault(&as, X, FAULT_READ, 1), STATUS_SUCCESS);
+    uint64_t frame = pte_addr(entry(X));
+    CHECK_EQ(entry(X), frame | PTE_PRESENT | PTE_USER | PTE_NX | SWPTE_COMMITTED |
+                           PROT(PAGE_WRITECOPY));
+    CHECK(!mmu(X, SIM_WRITE));
+    /* The write: same frame, now read-write. */
+    CHECK_EQ(as_handle_fault(&as, X, FAULT_WRITE, 1), STATUS_SUCCESS);
+    CHECK_EQ(entry(X), frame | PTE_PRESENT | PTE_USER | PTE_WRITABLE | PTE_NX |
+                           SWPTE_COMMITTED | PROT(PAGE_READWRITE));
+    CHECK(mmu(X, SIM_WRITE));
+    /* A first write to a demand-zero copy-on-write page: a zeroed frame, read-write. */
+    CHECK_EQ(as_handle_fault(&as, X + PG, FAULT_WRITE, 1), STATUS_SUCCESS);
+    CHECK_EQ(swpte_protection(entry(X + PG)), PAGE_READWRITE);
+    CHECK(mmu(X + PG, SIM_WRITE));
+    /* PAGE_EXECUTE_WRITECOPY keeps execute. */
+    base = X;
+    size = PG;
+    REQUIRE(as_protect(&as, &base, &size, PAGE_EXECUTE_WRITECOPY | PAGE_GUARD, &old) ==
+            STATUS_SUCCESS);
+    CHECK_EQ(as_handle_fault(&as, X, FAULT_WRITE, 1), STATUS_GUARD_PAGE_VIOLATION);
+    CHECK_EQ(swpte_protection(entry(X)), PAGE_EXECUTE_WRITECOPY);
+    CHECK_EQ(as_handle_fault(&as, X, FAULT_WRITE, 1), STATUS_SUCCESS);
+    CHECK_EQ(entry(X), frame | PTE_PRESENT | PTE_USER | PTE_WRITABLE | SWPTE_COMMITTED |
+                           PROT(PAGE_EXECUTE_READWRITE));
+    CHECK(mmu(X, SIM_EXEC));
+    teardown();
+}

@@ -9,11 +9,15 @@
  *     the kernel likes, are the argv array (argc + 1 pointers, argv[argc] == NULL) and
  *     the NUL-terminated argument strings; nothing else on the stack is promised.
  *   - RDI = argc, RSI = argv, RDX = the TEB's address. Every other general register is 0.
- *   - GS base = the TEB, FS base = 0. The TEB (crt/teb.h) is at least one page of
- *     zero-filled read-write user memory with NT_TIB.Self (0x30) = its own address,
+ *   - GS base = the TEB, FS base = 0. The TEB (crt/teb.h) is 0x1838 bytes (two pages)
+ *     of zero-filled read-write user memory with NT_TIB.Self (0x30) = its own address,
  *     StackBase (0x08) = one past the top of the stack, StackLimit (0x10) = the lowest
- *     stack address, ClientId.UniqueProcess (0x40) and UniqueThread (0x48) = the process
- *     and thread ids; LastErrorValue (0x68) is 0.
+ *     committed stack page above the guard page, DeallocationStack (0x1478) = the stack
+ *     reservation's base, ClientId.UniqueProcess (0x40) and UniqueThread (0x48) = the
+ *     process and thread ids; LastErrorValue (0x68) is 0.
+ *   - The stack is Windows' (docs/vm.md, "The user stack"): 1 MiB reserved, its top page
+ *     committed, a guard page below; it grows a page at a time as the guard is touched,
+ *     so frames larger than a page must probe downwards (-fstack-clash-protection).
  *   - SSE: not yet. userlib and programs are built with -mgeneral-regs-only until the
  *     kernel turns SSE on for ring 3 (CR0.EM = 0, CR0.MP = 1, CR4.OSFXSR = OSXMMEXCPT = 1;
  *     the BIOS boot path leaves it off) and keeps each user context's FXSAVE state. From

@@ -10,8 +10,12 @@
  *   0x50  ActiveRpcHandle             0x58  ThreadLocalStoragePointer
  *   0x60  ProcessEnvironmentBlock     0x68  LastErrorValue (a DWORD)
  *
+ *   0x1478 DeallocationStack (the stack reservation's base); the TEB is 0x1838 bytes
+ *
  * Who writes what: the kernel creates the TEB zero-filled and fills Self, StackBase,
- * StackLimit and ClientId before the first instruction (crt0.S describes process start);
+ * StackLimit, DeallocationStack and ClientId before the first instruction (crt0.S
+ * describes process start), and moves StackLimit down as the stack grows through its
+ * guard page (the kernel keeps its own copy of the bounds and never reads these back);
  * ProcessEnvironmentBlock is the kernel's to fill once a PEB exists. userlib owns
  * LastErrorValue. Everything else stays zero for now.
  *

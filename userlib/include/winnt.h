@@ -489,6 +489,12 @@ _Static_assert(offsetof(CONTEXT, ContextFlags) == 0x30 && offsetof(CONTEXT, MxCs
                offsetof(CONTEXT, LastExceptionFromRip) == 0x4C8, "CONTEXT x64 layout");
 #endif
 
+/* Fills *ContextRecord with the caller's state as the call returns: Rip the return
+   address, Rsp the caller's RSP after it, every other register as at the call. Resuming
+   that context (NtContinue, or a handler's EXCEPTION_CONTINUE_EXECUTION) returns from
+   this call again, so the caller's frame must still be live. (ntdll/dispatcher.S) */
+NTSYSAPI VOID NTAPI RtlCaptureContext(PCONTEXT ContextRecord);
+
 typedef struct _EXCEPTION_POINTERS {
     PEXCEPTION_RECORD ExceptionRecord;
     PCONTEXT ContextRecord;
@@ -505,7 +511,7 @@ typedef LONG (NTAPI *PVECTORED_EXCEPTION_HANDLER)(struct _EXCEPTION_POINTERS *Ex
 typedef struct _NT_TIB {
     struct _EXCEPTION_REGISTRATION_RECORD *ExceptionList;   /* unused on x64 */
     PVOID StackBase;            /* one past the highest stack byte */
-    PVOID StackLimit;           /* the lowest committed stack byte */
+    PVOID StackLimit;           /* the lowest usable committed byte: above the guard page */
     PVOID SubSystemTib;
     union {
         PVOID FiberData;

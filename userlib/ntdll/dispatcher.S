@@ -11,6 +11,9 @@
  *   the System V ABI wants it clear at every call, hence the cld. The C dispatcher never
  *   returns: it resumes with NtContinue or ends the process.
  *
+ * RtlCaptureContext: Windows' call of that name, for programs and tests that resume a
+ *   saved context later (the same capture as below, for the caller's own frame).
+ *
  * RaiseException and __raise_record: capture the caller's registers into a CONTEXT on
  *   the stack, as if the call had just returned (RIP = the return address, RSP = the
  *   caller's RSP after the return, every other register as at the call), and hand it to
@@ -115,6 +118,51 @@ KiUserExceptionDispatcher:
     ud2                             /* does not return */
     .cfi_endproc
     .size KiUserExceptionDispatcher, . - KiUserExceptionDispatcher
+
+/* void RtlCaptureContext(CONTEXT *context): the caller's state as the call returns. A
+   leaf: nothing is pushed, so (%rsp) is the return address and 8(%rsp) the caller's RSP
+   after the return. Every register keeps its value. */
+    .section .text.RtlCaptureContext, "ax", @progbits
+    .globl RtlCaptureContext
+    .type RtlCaptureContext, @function
+    .p2align 4
+RtlCaptureContext:
+    .cfi_startproc
+    movq %rax, CX_RAX(%rdi)
+    movq %rcx, CX_RCX(%rdi)
+    movq %rdx, CX_RDX(%rdi)
+    movq %rbx, CX_RBX(%rdi)
+    movq %rbp, CX_RBP(%rdi)
+    movq %rsi, CX_RSI(%rdi)
+    movq %rdi, CX_RDI(%rdi)
+    movq %r8, CX_R8(%rdi)
+    movq %r9, CX_R9(%rdi)
+    movq %r10, CX_R10(%rdi)
+    movq %r11, CX_R11(%rdi)
+    movq %r12, CX_R12(%rdi)
+    movq %r13, CX_R13(%rdi)
+    movq %r14, CX_R14(%rdi)
+    movq %r15, CX_R15(%rdi)
+    leaq 8(%rsp), %rax              /* the caller's RSP once the call has returned */
+    movq %rax, CX_RSP(%rdi)
+    movq (%rsp), %rax               /* the return address */
+    movq %rax, CX_RIP(%rdi)
+    pushfq
+    popq %rax
+    movl %eax, CX_EFLAGS(%rdi)
+    movw %cs, CX_SEG_CS(%rdi)
+    movw %ds, CX_SEG_DS(%rdi)
+    movw %es, CX_SEG_ES(%rdi)
+    movw %fs, CX_SEG_FS(%rdi)
+    movw %gs, CX_SEG_GS(%rdi)
+    movw %ss, CX_SEG_SS(%rdi)
+    fxsave64 CX_FLT_SAVE(%rdi)
+    stmxcsr CX_MXCSR(%rdi)
+    movl $CAPTURED_FLAGS, CX_CONTEXT_FLAGS(%rdi)
+    movq CX_RAX(%rdi), %rax
+    ret
+    .cfi_endproc
+    .size RtlCaptureContext, . - RtlCaptureContext
 
 /* void RaiseException(DWORD code, DWORD flags, DWORD nargs, const ULONG_PTR *args) */
     .section .text.RaiseException, "ax", @progbits

@@ -77,10 +77,11 @@ void trap_panic(const struct trap_frame *f)
 
 /*
  * A page fault on a user address, from user code or from the kernel copying user memory,
- * goes to the running process's address space first. Returns 1 when it resolved the
- * fault (a demand-zero page: retry the access). Otherwise returns 0, with the address
- * space's verdict (access violation, guard page) in *status, or 0 there when the trap
- * was not a fault on user memory.
+ * goes to the running process's address space first, and a guard page then to its stack
+ * (NT's MmAccessFault calls MiCheckForUserStackOverflow the same way, whoever faulted).
+ * Returns 1 when the fault is resolved (a demand-zero page, or the stack grew: retry the
+ * access). Otherwise returns 0, with the verdict (access violation, guard page, stack
+ * overflow) in *status, or 0 there when the trap was not a fault on user memory.
  */
 static int resolve_user_fault(const struct trap_frame *frame, ntstatus_t *status)
 {
@@ -94,6 +95,8 @@ static int resolve_user_fault(const struct trap_frame *frame, ntstatus_t *status
                                : (frame->error_code & PF_WRITE) ? FAULT_WRITE
                                                                 : FAULT_READ;
     *status = as_handle_fault(&current_process->as, va, access, frame->cs & 3);
+    if (*status == STATUS_GUARD_PAGE_VIOLATION)
+        *status = process_stack_guard_hit(current_process, va);
     return *status == STATUS_SUCCESS;
 }
 
