@@ -30,6 +30,7 @@
 #include "commit.h"
 #include "kheap.h"
 #include "lib/log.h"
+#include "lib/string.h"
 #include "lib/panic.h"
 #include "page_alloc.h"
 #include "pfn.h"
@@ -338,6 +339,37 @@ static void protect_pages_locked(struct address_space *as, uint64_t start, uint6
     }
 }
 
+/*
+ * VAD nodes. A kzalloc and a kfree cost about an eighth of a whole 64 KiB
+ * reserve-commit-release under TCG, so a released node is kept as a spare for the next
+ * reservation (up to AS_SPARE_VADS_MAX), which is the common pattern: allocate, use,
+ * free, allocate again. A node comes back zeroed either way.
+ */
+static struct vad *vad_alloc_locked(struct address_space *as)
+{
+    ASSERT(spin_held(&as->lock));
+    struct vad *vad = as->spare_vads;
+    if (!vad)
+        return kzalloc(sizeof(*vad));
+    as->spare_vads = vad->parent;
+    as->spare_vad_count--;
+    memset(vad, 0, sizeof(*vad));
+    return vad;
+}
+
+/* Takes back a node that is in no tree. */
+static void vad_free_locked(struct address_space *as, struct vad *vad)
+{
+    ASSERT(spin_held(&as->lock));
+    if (as->spare_vad_count == AS_SPARE_VADS_MAX) {
+        kfree(vad);
+        return;
+    }
+    vad->parent = as->spare_vads;
+    as->spare_vads = vad;
+    as->spare_vad_count++;
+}
+
 /* Decommits all of vad, removes it from the tree and frees it. */
 static void release_vad_locked(struct address_space *as, struct vad *vad,
                                struct tlb_batch *tlb)
@@ -345,7 +377,7 @@ static void release_vad_locked(struct address_space *as, struct vad *vad,
     ASSERT(spin_held(&as->lock));
     decommit_pages_locked(as, vad_start(vad), vad_end(vad), tlb);
     vad_remove(&as->vads, vad);
-    kfree(vad);
+    vad_free_locked(as, vad);
 }
 
 /* ---- NtAllocateVirtualMemory ---- */
@@ -381,7 +413,7 @@ static ntstatus_t reserve_locked(struct address_space *as, uint64_t *base, uint6
         end = start + pages * PAGE_SIZE;
     }
 
-    struct vad *vad = kzalloc(sizeof(*vad));
+    struct vad *vad = vad_alloc_locked(as);
     if (!vad)
         return STATUS_INSUFFICIENT_RESOURCES;
     vad->start_vpn = start >> PAGE_SHIFT;
@@ -396,7 +428,7 @@ static ntstatus_t reserve_locked(struct address_space *as, uint64_t *base, uint6
             vad_remove(&as->vads, vad);
     }
     if (status != STATUS_SUCCESS) {
-        kfree(vad);
+        vad_free_locked(as, vad);
         return status;
     }
     *base = start;
@@ -647,6 +679,8 @@ ntstatus_t as_create(struct address_space *as, const struct page_table *kernel_p
 {
     vad_tree_init(&as->vads, USER_MIN_ADDRESS >> PAGE_SHIFT, USER_END >> PAGE_SHIFT);
     as->commit_pages = 0;
+    as->spare_vads = NULL;
+    as->spare_vad_count = 0;
     as->lock = (struct spinlock)SPINLOCK_INIT("address space");
     return pt_create_user(&as->pt, kernel_pt);
 }
@@ -660,6 +694,11 @@ void as_destroy(struct address_space *as)
     while ((vad = vad_find_first_at_or_after(&as->vads, 0)) != NULL)
         release_vad_locked(as, vad, &tlb);
     ASSERT(as->commit_pages == 0);
+    while ((vad = as->spare_vads) != NULL) {
+        as->spare_vads = vad->parent;
+        kfree(vad);
+    }
+    as->spare_vad_count = 0;
     tlb_batch_flush(&tlb, &as->pt);
     spin_unlock(&as->lock);
     pt_destroy(&as->pt);
