@@ -39,12 +39,13 @@ void user_exception_deliver(struct trap_frame *frame, const struct nt_exception_
 void context_from_frame(const struct trap_frame *frame, struct nt_context *context);
 
 /*
- * Validates a CONTEXT that came from user space and loads it into frame and the SSE
- * registers: selectors forced to ring 3, only user-settable RFLAGS kept, MXCSR reserved
- * bits cleared (as Windows sanitizes them). Returns STATUS_SUCCESS, or
+ * Validates a CONTEXT that came from user space (the kernel's copy of it) and loads it
+ * into frame and the SSE registers: selectors forced to ring 3, only user-settable
+ * RFLAGS kept, MXCSR reserved bits cleared (as Windows sanitizes them; in *context
+ * itself, which is why it is not const). Returns STATUS_SUCCESS, or
  * STATUS_INVALID_PARAMETER (nothing changed) when RIP or RSP is not a canonical user
  * address.
  */
-ntstatus_t context_to_frame(const struct nt_context *context, struct trap_frame *frame);
+ntstatus_t context_to_frame(struct nt_context *context, struct trap_frame *frame);
 
 #endif

@@ -4,8 +4,10 @@
  *
  * Every operation has the same shape: check the arguments (statuses in NT's order, see
  * docs/vm.md), turn (base, size) into a page range, find the one VAD that must hold it,
- * then walk the PTEs of the range. Walks go a run at a time with pt_find_mismatch, which
- * skips missing page tables whole, so reserved space costs nothing to scan.
+ * then walk the PTEs of the range. Walks go a page table at a time: the page loops take
+ * the range a span at a time (pt_span_begin: one walk from the root per 512 pages), the
+ * searches a run at a time with pt_find_mismatch; both skip missing page tables whole, so
+ * reserved space costs nothing to scan.
  *
  * The states of a page, its PTE (swpte.h), and what moves it:
  *
@@ -28,6 +30,7 @@
 #include "commit.h"
 #include "kheap.h"
 #include "lib/log.h"
+#include "lib/string.h"
 #include "lib/panic.h"
 #include "page_alloc.h"
 #include "pfn.h"
@@ -123,12 +126,15 @@ static pte_t read_entry_locked(struct address_space *as, uint64_t va)
     return e;
 }
 
-/* Writes over a non-zero entry or writes zero: the only writes that cannot fail. */
-static void rewrite_entry_locked(struct address_space *as, uint64_t va, pte_t value,
-                                 struct tlb_batch *tlb)
+/*
+ * Starts the span of [va, end) at va (pagetable.h). Without create it cannot fail: the
+ * user half has no large pages and the ranges here are checked.
+ */
+static void span_begin_locked(struct address_space *as, uint64_t va, uint64_t end,
+                              struct pt_span *span)
 {
     ASSERT(spin_held(&as->lock));
-    ntstatus_t status = pt_write_entry(&as->pt, va, value, tlb);
+    ntstatus_t status = pt_span_begin(&as->pt, va, end, 0, span);
     ASSERT(status == STATUS_SUCCESS);
 }
 
@@ -163,11 +169,12 @@ static uint64_t count_committed_locked(struct address_space *as, uint64_t start,
 {
     ASSERT(spin_held(&as->lock));
     uint64_t count = 0;
-    uint64_t va = next_committed_locked(as, start, end);
-    while (va < end) {
-        uint64_t run_end = next_uncommitted_locked(as, va, end);
-        count += pages_in(va, run_end);
-        va = next_committed_locked(as, run_end, end);
+    struct pt_span span;
+    for (uint64_t va = start; va < end; va = span.end) {
+        span_begin_locked(as, va, end, &span);
+        for (uint64_t i = 0; span.entries && i < pt_span_pages(&span); i++)
+            count += swpte_committed(span.entries[i]);
+        pt_span_end(&span);
     }
     return count;
 }
@@ -195,6 +202,21 @@ static uint64_t vad_end(const struct vad *vad)
 
 /* ---- Page operations (the range is inside one VAD) ---- */
 
+/* Takes back the entries commit_pages_locked marked SWPTE_NEW in [start, end). */
+static void uncommit_new_pages_locked(struct address_space *as, uint64_t start,
+                                      uint64_t end, struct tlb_batch *tlb)
+{
+    ASSERT(spin_held(&as->lock));
+    struct pt_span span;
+    for (uint64_t va = start; va < end; va = span.end) {
+        span_begin_locked(as, va, end, &span);
+        for (uint64_t i = 0; span.entries && i < pt_span_pages(&span); i++)
+            if (span.entries[i] & SWPTE_NEW)
+                pt_span_set(&span, i, 0, tlb);
+        pt_span_end(&span);
+    }
+}
+
 /*
  * Commits [start, end) with protection prot: charges the pages not yet committed, writes
  * demand-zero PTEs for them, and gives the already committed ones prot too, keeping their
@@ -214,27 +236,34 @@ static ntstatus_t commit_pages_locked(struct address_space *as, uint64_t start,
     /*
      * Pass 1, the only one that allocates (page tables) and so can fail: demand-zero
      * entries, marked SWPTE_NEW, in every uncommitted page. A failure takes back exactly
-     * the marked ones.
+     * the marked ones (the failed pt_span_begin has already taken back its own tables).
      */
-    uint64_t va = next_uncommitted_locked(as, start, end);
-    while (va < end) {
-        status = pt_write_entry(&as->pt, va, swpte_demand_zero(prot) | SWPTE_NEW, tlb);
+    struct pt_span span;
+    uint64_t va;
+    for (va = start; va < end; va = span.end) {
+        status = pt_span_begin(&as->pt, va, end, 1, &span);
         if (status != STATUS_SUCCESS) {
-            uint64_t undo = find_mismatch_locked(as, start, va, SWPTE_NEW, 0);
-            while (undo < va) {
-                rewrite_entry_locked(as, undo, 0, tlb);
-                undo = find_mismatch_locked(as, undo + PAGE_SIZE, va, SWPTE_NEW, 0);
-            }
+            uncommit_new_pages_locked(as, start, va, tlb);
             commit_uncharge(fresh);
             return status;
         }
-        va = next_uncommitted_locked(as, va + PAGE_SIZE, end);
+        for (uint64_t i = 0; i < pt_span_pages(&span); i++)
+            if (!swpte_committed(span.entries[i]))
+                pt_span_set(&span, i, swpte_demand_zero(prot) | SWPTE_NEW, tlb);
+        pt_span_end(&span);
     }
 
-    /* Pass 2 rewrites committed entries only, so it cannot fail: prot everywhere. */
-    for (va = start; va < end; va += PAGE_SIZE)
-        rewrite_entry_locked(as, va, swpte_with_protection(read_entry_locked(as, va), prot),
-                             tlb);
+    /*
+     * Pass 2 rewrites committed entries only, so it cannot fail: prot everywhere (which
+     * drops SWPTE_NEW). Every page is committed now, so every span has its table.
+     */
+    for (va = start; va < end; va = span.end) {
+        span_begin_locked(as, va, end, &span);
+        ASSERT(span.entries != NULL);
+        for (uint64_t i = 0; i < pt_span_pages(&span); i++)
+            pt_span_set(&span, i, swpte_with_protection(span.entries[i], prot), tlb);
+        pt_span_end(&span);
+    }
     as->commit_pages += fresh;
     return STATUS_SUCCESS;
 }
@@ -253,13 +282,19 @@ static void decommit_pages_locked(struct address_space *as, uint64_t start, uint
 {
     ASSERT(spin_held(&as->lock));
     uint64_t count = 0;
-    for (uint64_t va = next_committed_locked(as, start, end); va < end;
-         va = next_committed_locked(as, va + PAGE_SIZE, end)) {
-        pte_t e = read_entry_locked(as, va);
-        rewrite_entry_locked(as, va, 0, tlb);
-        if (swpte_has_frame(e))
-            page_free_frame(swpte_frame(e));
-        count++;
+    struct pt_span span;
+    for (uint64_t va = start; va < end; va = span.end) {
+        span_begin_locked(as, va, end, &span);
+        for (uint64_t i = 0; span.entries && i < pt_span_pages(&span); i++) {
+            pte_t e = span.entries[i];
+            if (!swpte_committed(e))
+                continue;
+            pt_span_set(&span, i, 0, tlb);
+            if (swpte_has_frame(e))
+                page_free_frame(swpte_frame(e));
+            count++;
+        }
+        pt_span_end(&span);
     }
     ASSERT(count <= as->commit_pages);
     as->commit_pages -= count;
@@ -275,13 +310,17 @@ static void reset_pages_locked(struct address_space *as, uint64_t start, uint64_
                                struct tlb_batch *tlb)
 {
     ASSERT(spin_held(&as->lock));
-    for (uint64_t va = next_committed_locked(as, start, end); va < end;
-         va = next_committed_locked(as, va + PAGE_SIZE, end)) {
-        pte_t e = read_entry_locked(as, va);
-        if (!swpte_has_frame(e))
-            continue;
-        rewrite_entry_locked(as, va, swpte_demand_zero(swpte_protection(e)), tlb);
-        page_free_frame(swpte_frame(e));
+    struct pt_span span;
+    for (uint64_t va = start; va < end; va = span.end) {
+        span_begin_locked(as, va, end, &span);
+        for (uint64_t i = 0; span.entries && i < pt_span_pages(&span); i++) {
+            pte_t e = span.entries[i];
+            if (!swpte_committed(e) || !swpte_has_frame(e))
+                continue;
+            pt_span_set(&span, i, swpte_demand_zero(swpte_protection(e)), tlb);
+            page_free_frame(swpte_frame(e));
+        }
+        pt_span_end(&span);
     }
 }
 
@@ -290,9 +329,45 @@ static void protect_pages_locked(struct address_space *as, uint64_t start, uint6
                                  uint32_t prot, struct tlb_batch *tlb)
 {
     ASSERT(spin_held(&as->lock));
-    for (uint64_t va = start; va < end; va += PAGE_SIZE)
-        rewrite_entry_locked(as, va, swpte_with_protection(read_entry_locked(as, va), prot),
-                             tlb);
+    struct pt_span span;
+    for (uint64_t va = start; va < end; va = span.end) {
+        span_begin_locked(as, va, end, &span);
+        ASSERT(span.entries != NULL);
+        for (uint64_t i = 0; i < pt_span_pages(&span); i++)
+            pt_span_set(&span, i, swpte_with_protection(span.entries[i], prot), tlb);
+        pt_span_end(&span);
+    }
+}
+
+/*
+ * VAD nodes. A kzalloc and a kfree cost about an eighth of a whole 64 KiB
+ * reserve-commit-release under TCG, so a released node is kept as a spare for the next
+ * reservation (up to AS_SPARE_VADS_MAX), which is the common pattern: allocate, use,
+ * free, allocate again. A node comes back zeroed either way.
+ */
+static struct vad *vad_alloc_locked(struct address_space *as)
+{
+    ASSERT(spin_held(&as->lock));
+    struct vad *vad = as->spare_vads;
+    if (!vad)
+        return kzalloc(sizeof(*vad));
+    as->spare_vads = vad->parent;
+    as->spare_vad_count--;
+    memset(vad, 0, sizeof(*vad));
+    return vad;
+}
+
+/* Takes back a node that is in no tree. */
+static void vad_free_locked(struct address_space *as, struct vad *vad)
+{
+    ASSERT(spin_held(&as->lock));
+    if (as->spare_vad_count == AS_SPARE_VADS_MAX) {
+        kfree(vad);
+        return;
+    }
+    vad->parent = as->spare_vads;
+    as->spare_vads = vad;
+    as->spare_vad_count++;
 }
 
 /* Decommits all of vad, removes it from the tree and frees it. */
@@ -302,7 +377,7 @@ static void release_vad_locked(struct address_space *as, struct vad *vad,
     ASSERT(spin_held(&as->lock));
     decommit_pages_locked(as, vad_start(vad), vad_end(vad), tlb);
     vad_remove(&as->vads, vad);
-    kfree(vad);
+    vad_free_locked(as, vad);
 }
 
 /* ---- NtAllocateVirtualMemory ---- */
@@ -338,7 +413,7 @@ static ntstatus_t reserve_locked(struct address_space *as, uint64_t *base, uint6
         end = start + pages * PAGE_SIZE;
     }
 
-    struct vad *vad = kzalloc(sizeof(*vad));
+    struct vad *vad = vad_alloc_locked(as);
     if (!vad)
         return STATUS_INSUFFICIENT_RESOURCES;
     vad->start_vpn = start >> PAGE_SHIFT;
@@ -353,7 +428,7 @@ static ntstatus_t reserve_locked(struct address_space *as, uint64_t *base, uint6
             vad_remove(&as->vads, vad);
     }
     if (status != STATUS_SUCCESS) {
-        kfree(vad);
+        vad_free_locked(as, vad);
         return status;
     }
     *base = start;
@@ -657,6 +732,8 @@ ntstatus_t as_create(struct address_space *as, const struct page_table *kernel_p
 {
     vad_tree_init(&as->vads, USER_MIN_ADDRESS >> PAGE_SHIFT, USER_END >> PAGE_SHIFT);
     as->commit_pages = 0;
+    as->spare_vads = NULL;
+    as->spare_vad_count = 0;
     as->lock = (struct spinlock)SPINLOCK_INIT("address space");
     return pt_create_user(&as->pt, kernel_pt);
 }
@@ -670,6 +747,11 @@ void as_destroy(struct address_space *as)
     while ((vad = vad_find_first_at_or_after(&as->vads, 0)) != NULL)
         release_vad_locked(as, vad, &tlb);
     ASSERT(as->commit_pages == 0);
+    while ((vad = as->spare_vads) != NULL) {
+        as->spare_vads = vad->parent;
+        kfree(vad);
+    }
+    as->spare_vad_count = 0;
     tlb_batch_flush(&tlb, &as->pt);
     spin_unlock(&as->lock);
     pt_destroy(&as->pt);

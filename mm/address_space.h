@@ -37,10 +37,15 @@
 #include "pagetable.h"
 #include "vad.h"
 
+/* Released VAD nodes an address space keeps for its next reservations. */
+#define AS_SPARE_VADS_MAX 8
+
 struct address_space {
     struct vad_tree vads;       /* window [USER_MIN_ADDRESS, USER_MAX_ADDRESS] in pages */
     struct page_table pt;       /* user half private, kernel half borrowed */
     uint64_t commit_pages;      /* committed pages = this space's commit charge */
+    struct vad *spare_vads;     /* released nodes, linked through ->parent */
+    unsigned spare_vad_count;   /* at most AS_SPARE_VADS_MAX */
     struct spinlock lock;
 };
 

@@ -19,6 +19,8 @@
  */
 #include "pagetable.h"
 
+#include <stddef.h>
+
 #include "arch.h"
 #include "lib/panic.h"
 #include "page_alloc.h"
@@ -85,7 +87,7 @@ static uint32_t entry_clear(uint64_t table, pte_t *e)
 }
 
 /*
- * Frees the tables of path that hold no entries, from the one at level upwards, clearing
+ * Frees the tables of path (path[level]: the table at level) that hold no entries, from the one at level upwards, clearing
  * their entries in their parents. Stops at the first table still in use; never frees the
  * root.
  *
@@ -94,14 +96,14 @@ static uint32_t entry_clear(uint64_t table, pte_t *e)
  * Intel SDM vol. 3A, 4.10.4.1). On one CPU nothing walks through it meanwhile; with
  * several, freeing must wait for the flush (a list in struct tlb_batch).
  */
-static void prune(const struct pt_path *path, uint64_t va, int level)
+static void prune(const uint64_t path[PT_LEVELS + 1], uint64_t va, int level)
 {
     for (; level < PT_LEVELS; level++) {
-        uint64_t table = path->table[level];
+        uint64_t table = path[level];
         const struct pfn *p = table_pfn(table);
         if (p->refcount != 0 || (p->flags & PFN_FLAG_PINNED))
             return;
-        uint64_t parent = path->table[level + 1];
+        uint64_t parent = path[level + 1];
         entry_clear(parent, entry_at(parent, va, level + 1));
         page_free_frame(table);
     }
@@ -140,7 +142,7 @@ static ntstatus_t walk(uint64_t root, uint64_t va, int target, int create,
 
         uint64_t child;
         if (page_alloc_frame(PAGE_ALLOC_ZEROED, PFN_PAGETABLE, &child) != STATUS_SUCCESS) {
-            prune(path, va, level);
+            prune(path->table, va, level);
             return STATUS_NO_MEMORY;
         }
         entry_fill(table, e, child | TABLE_ENTRY_FLAGS);
@@ -202,6 +204,8 @@ void tlb_batch_add(struct tlb_batch *b, uint64_t va, int global)
  */
 void tlb_batch_flush(struct tlb_batch *b, const struct page_table *pt)
 {
+    if (b->count == 0 && !b->overflow)
+        return;         /* nothing queued: e.g. a release of pages never touched */
     if (pt->root == arch_active_root() || b->global) {
         if (!b->overflow) {
             for (unsigned i = 0; i < b->count; i++)
@@ -296,7 +300,7 @@ ntstatus_t pt_unmap(struct page_table *pt, uint64_t va, uint64_t *pa, struct tlb
     if (pa)
         *pa = pte_addr(old);
     tlb_batch_add(tlb, va, (old & PTE_GLOBAL) != 0);
-    prune(&path, va, 1);
+    prune(path.table, va, 1);
     return STATUS_SUCCESS;
 }
 
@@ -471,7 +475,7 @@ ntstatus_t pt_write_entry(struct page_table *pt, uint64_t va, pte_t value,
         entry_fill(path.table[1], e, value);
     } else if (value == 0) {
         entry_clear(path.table[1], e);
-        prune(&path, va, 1);
+        prune(path.table, va, 1);
     } else {
         *e = value;
     }
@@ -517,4 +521,46 @@ ntstatus_t pt_find_mismatch(const struct page_table *pt, uint64_t va, uint64_t e
     *found = va;       /* end, or a page under a missing table when value != 0 */
     *entry = 0;
     return STATUS_SUCCESS;
+}
+
+/* ---- Leaf spans ---- */
+
+ntstatus_t pt_span_begin(struct page_table *pt, uint64_t va, uint64_t end, int create,
+                         struct pt_span *span)
+{
+    if (((va | end) & (PAGE_SIZE - 1)) != 0 || end <= va ||
+        !page_range_valid(va, (end - va) / PAGE_SIZE))
+        return STATUS_INVALID_PARAMETER;
+
+    struct pt_path path;
+    ntstatus_t status = walk(pt->root, va, 1, create, &path);
+    if (status == STATUS_MEMORY_NOT_ALLOCATED) {
+        /* The empty entry at path.level covers va's whole slot of that level's size. */
+        uint64_t slot_end = (va | (level_size(path.level) - 1)) + 1;
+        span->va = va;
+        span->end = slot_end == 0 || slot_end > end ? end : slot_end;  /* 0: wrapped */
+        span->entries = NULL;
+        span->table_pfn = NULL;
+        return STATUS_SUCCESS;
+    }
+    if (status != STATUS_SUCCESS)
+        return status;
+
+    uint64_t table_end = (va | (LARGE_PAGE_SIZE - 1)) + 1;
+    span->va = va;
+    span->end = table_end == 0 || table_end > end ? end : table_end;
+    span->entries = entry_at(path.table[1], va, 1);
+    span->table_pfn = table_pfn(path.table[1]);
+    for (int level = 1; level <= PT_LEVELS; level++)
+        span->path[level] = path.table[level];
+    span->nx = nx_supported;
+    return STATUS_SUCCESS;
+}
+
+void pt_span_end(struct pt_span *span)
+{
+    if (span->entries && span->table_pfn->refcount == 0)
+        prune(span->path, span->va, 1);
+    span->entries = NULL;
+    span->table_pfn = NULL;
 }

@@ -24,7 +24,10 @@
 
 #include <stdint.h>
 
+#include "arch.h"
+#include "lib/panic.h"
 #include "ntstatus.h"
+#include "pfn.h"
 #include "pte.h"
 
 #define TLB_BATCH_MAX 32
@@ -174,5 +177,93 @@ ntstatus_t pt_write_entry(struct page_table *pt, uint64_t va, pte_t value,
  */
 ntstatus_t pt_find_mismatch(const struct page_table *pt, uint64_t va, uint64_t end,
                             pte_t mask, pte_t value, uint64_t *found, pte_t *entry);
+
+/* ---- Leaf spans: page loops a page table at a time ---- */
+
+/*
+ * A span is the stretch of a range [va, end) that one page table covers: the 4 KiB leaf
+ * entries of pages that share a leaf table (at most 512, up to the next 2 MiB boundary),
+ * or, when no table exists there, everything under the missing entry (all zero; up to
+ * 512 GiB at once). A page loop goes a span at a time, so it walks from the root once per
+ * table rather than once per page:
+ *
+ *     struct pt_span span;
+ *     for (uint64_t va = start; va < end; va = span.end) {
+ *         status = pt_span_begin(pt, va, end, create, &span);     (check it)
+ *         for (uint64_t i = 0; i < pt_span_pages(&span); i++)
+ *             ... pt_span_entry(&span, i) ... pt_span_set(&span, i, value, tlb) ...
+ *         pt_span_end(&span);
+ *     }
+ *
+ * pt_span_set keeps the bookkeeping pt_write_entry keeps: the table's refcount (its
+ * non-zero entries) and the TLB batch (a changed present entry is queued; nothing else
+ * is, since the CPU caches present entries only). pt_span_end frees the table, and the
+ * parents it leaves empty, when the span emptied it, or when pt_span_begin created it
+ * and nothing was written. Between pt_span_begin and pt_span_end nothing else may change
+ * pt. Lock: the owner's, held from pt_span_begin to pt_span_end.
+ */
+struct pt_span {
+    uint64_t va;                    /* the span's first page */
+    uint64_t end;                   /* one past its last page */
+    pte_t *entries;                 /* entries[i] is page va + i pages; NULL: no table */
+    /* pagetable.c's own: */
+    struct pfn *table_pfn;          /* the leaf table's record: refcount = live entries */
+    uint64_t path[PT_LEVELS + 1];   /* path[level]: the table at level, root down */
+    pte_t nx;                       /* PTE_NX, or 0 on a CPU without NX */
+};
+
+/*
+ * Starts the span of [va, end) that begins at va: span->end is end, the next 2 MiB
+ * boundary, or (without a table and without create) the end of the missing table's
+ * reach, whichever comes first. With create the leaf table is made if missing, so
+ * span->entries is never NULL; without create, NULL means every entry of the span is
+ * zero and it may not be written. Returns STATUS_SUCCESS; STATUS_INVALID_PARAMETER when va
+ * or end is misaligned or non-canonical, end <= va or the range crosses the canonical
+ * hole; STATUS_CONFLICTING_ADDRESSES when a large page covers va; STATUS_NO_MEMORY (with
+ * create) when a table cannot be allocated: nothing changed then, and no span is open.
+ * Lock: the owner's.
+ */
+ntstatus_t pt_span_begin(struct page_table *pt, uint64_t va, uint64_t end, int create,
+                         struct pt_span *span);
+
+/* Ends the span: frees its table (and emptied parents) if no entry of it is non-zero. */
+void pt_span_end(struct pt_span *span);
+
+/* The number of pages in the span. */
+static inline uint64_t pt_span_pages(const struct pt_span *span)
+{
+    return (span->end - span->va) >> PAGE_SHIFT;
+}
+
+/* The leaf entry of page i of the span (zero where there is no table). */
+static inline pte_t pt_span_entry(const struct pt_span *span, uint64_t i)
+{
+    return span->entries ? span->entries[i] : 0;
+}
+
+/*
+ * Writes value (any leaf value, as for pt_write_entry; bit 63 is dropped from present
+ * values on a CPU without NX) into the entry of page i, which needs a table
+ * (span->entries != NULL), keeping the table's refcount, and queues the page in tlb if
+ * the old entry was present and changed. Cannot fail. Inline: page loops call it for
+ * every page, and a call per page is what spans are there to save.
+ */
+static inline void pt_span_set(struct pt_span *span, uint64_t i, pte_t value,
+                               struct tlb_batch *tlb)
+{
+    ASSERT(span->entries != 0 && i < pt_span_pages(span));
+    if (pte_present(value))
+        value = (value & ~PTE_NX) | (value & span->nx);
+    pte_t old = span->entries[i];
+    if (old == value)
+        return;
+    span->entries[i] = value;
+    if (old == 0)
+        span->table_pfn->refcount++;
+    else if (value == 0)
+        span->table_pfn->refcount--;
+    if (pte_present(old))
+        tlb_batch_add(tlb, span->va + i * PAGE_SIZE, (old & PTE_GLOBAL) != 0);
+}
 
 #endif

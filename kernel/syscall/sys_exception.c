@@ -31,9 +31,8 @@ ntstatus_t sys_continue(struct trap_frame *frame)
     st = context_to_frame(&context, frame);
     if (!nt_success(st))
         return st;
-    syscall_request_full_restore();
     /* RAX comes back from the context, not as this call's status. */
-    return (ntstatus_t)frame->rax;
+    syscall_return_full(frame);
 }
 
 ntstatus_t sys_raise_exception(struct trap_frame *frame)
@@ -58,6 +57,5 @@ ntstatus_t sys_raise_exception(struct trap_frame *frame)
     /* Deliver from the raiser's context, as if it had faulted there. */
     context_from_frame(frame, &context);
     user_exception_deliver(frame, &record, &context);
-    syscall_request_full_restore();
-    return (ntstatus_t)frame->rax;
+    syscall_return_full(frame);
 }

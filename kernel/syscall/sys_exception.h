@@ -1,8 +1,8 @@
 /*
  * Exception system calls: NtContinue, NtRaiseException and Reservoir's
  * SetExceptionDispatcher (syscall_numbers.h describes the delivery protocol). NtContinue
- * and a delivered NtRaiseException replace the whole register state, so the dispatcher
- * leaves them by IRETQ (syscall_request_full_restore).
+ * and a delivered NtRaiseException replace the whole register state, so they
+ * leave by IRETQ (syscall_return_full).
  */
 #ifndef RESERVOIR_SYS_EXCEPTION_H
 #define RESERVOIR_SYS_EXCEPTION_H

@@ -3,7 +3,9 @@
  * NtProtectVirtualMemory and NtQueryVirtualMemory with NT's parameters. Each copies its
  * in/out arguments from user memory first (a bad pointer is STATUS_ACCESS_VIOLATION,
  * before anything changes), calls the address-space operation, and copies the results
- * back. Only the current-process pseudo handle resolves until there are process handles.
+ * back. The copies in and the copies out each go in one batch (copy_user_batch: SMAP
+ * opened once). Only the current-process pseudo handle resolves until there are process
+ * handles.
  */
 #include "sys_memory.h"
 
@@ -23,29 +25,25 @@ static struct address_space *resolve(uint64_t handle, ntstatus_t *status)
     return &current_process->as;
 }
 
-static ntstatus_t read_u64(uint64_t user, uint64_t *value)
-{
-    return copy_from_user(value, user, sizeof(*value));
-}
-
-static ntstatus_t write_u64(uint64_t user, uint64_t value)
-{
-    return copy_to_user(user, &value, sizeof(value));
-}
-
 /* Reads the *BaseAddress and *RegionSize in/out arguments. */
 static ntstatus_t read_range(uint64_t base_ptr, uint64_t size_ptr, uint64_t *base,
                              uint64_t *size)
 {
-    ntstatus_t st = read_u64(base_ptr, base);
-    return nt_success(st) ? read_u64(size_ptr, size) : st;
+    struct user_copy copies[] = {
+        user_read(base, base_ptr, sizeof(*base)),
+        user_read(size, size_ptr, sizeof(*size)),
+    };
+    return copy_user_batch(copies, 2);
 }
 
 static ntstatus_t write_range(uint64_t base_ptr, uint64_t size_ptr, uint64_t base,
                               uint64_t size)
 {
-    ntstatus_t st = write_u64(base_ptr, base);
-    return nt_success(st) ? write_u64(size_ptr, size) : st;
+    struct user_copy copies[] = {
+        user_write(base_ptr, &base, sizeof(base)),
+        user_write(size_ptr, &size, sizeof(size)),
+    };
+    return copy_user_batch(copies, 2);
 }
 
 /* (Process, PVOID *BaseAddress, ULONG_PTR ZeroBits, PSIZE_T RegionSize, ULONG
@@ -93,23 +91,28 @@ ntstatus_t sys_protect_virtual_memory(struct trap_frame *f)
     struct address_space *as = resolve(f->rdi, &st);
     if (!as)
         return st;
-    uint64_t base, size;
-    st = read_range(f->rsi, f->rdx, &base, &size);
-    if (!nt_success(st))
-        return st;
     /* OldProtect must be writable before anything changes: probe it as ProbeForWrite
        does, by writing back what is there. */
+    uint64_t base, size;
     uint32_t old;
-    st = copy_from_user(&old, f->r8, sizeof(old));
-    if (nt_success(st))
-        st = copy_to_user(f->r8, &old, sizeof(old));
+    struct user_copy in[] = {
+        user_read(&base, f->rsi, sizeof(base)),
+        user_read(&size, f->rdx, sizeof(size)),
+        user_read(&old, f->r8, sizeof(old)),
+        user_write(f->r8, &old, sizeof(old)),
+    };
+    st = copy_user_batch(in, 4);
     if (!nt_success(st))
         return st;
     st = as_protect(as, &base, &size, (uint32_t)f->r10, &old);
     if (!nt_success(st))
         return st;
-    st = write_range(f->rsi, f->rdx, base, size);
-    return nt_success(st) ? copy_to_user(f->r8, &old, sizeof(old)) : st;
+    struct user_copy out[] = {
+        user_write(f->rsi, &base, sizeof(base)),
+        user_write(f->rdx, &size, sizeof(size)),
+        user_write(f->r8, &old, sizeof(old)),
+    };
+    return copy_user_batch(out, 3);
 }
 
 /* (Process, PVOID BaseAddress, MEMORY_INFORMATION_CLASS, PVOID Buffer, SIZE_T Length,
@@ -128,8 +131,10 @@ ntstatus_t sys_query_virtual_memory(struct trap_frame *f)
     st = as_query(as, f->rsi, &info);
     if (!nt_success(st))
         return st;
-    st = copy_to_user(f->r10, &info, sizeof(info));
-    if (nt_success(st) && f->r9)
-        st = write_u64(f->r9, sizeof(info));
-    return st;
+    uint64_t length = sizeof(info);
+    struct user_copy out[] = {
+        user_write(f->r10, &info, sizeof(info)),
+        user_write(f->r9, &length, sizeof(length)),
+    };
+    return copy_user_batch(out, f->r9 ? 2 : 1);
 }

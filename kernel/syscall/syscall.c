@@ -19,8 +19,6 @@
 #define CONSOLE_WRITE_MAX (1u << 20)
 #define CONSOLE_CHUNK     256
 
-typedef ntstatus_t (*syscall_handler)(struct trap_frame *frame);
-
 static ntstatus_t sys_yield_execution(struct trap_frame *frame)
 {
     (void)frame;
@@ -59,7 +57,8 @@ static ntstatus_t sys_console_write(struct trap_frame *frame)
     return STATUS_SUCCESS;
 }
 
-static const syscall_handler handlers[SYSCALL_COUNT] = {
+/* The handlers by number, for syscall_entry.S: every entry must be set. */
+const syscall_handler syscall_table[SYSCALL_COUNT] = {
     [SYS_NT_YIELD_EXECUTION] = sys_yield_execution,
     [SYS_NT_TERMINATE_PROCESS] = sys_terminate_process,
     [SYS_CONSOLE_WRITE] = sys_console_write,
@@ -73,23 +72,22 @@ static const syscall_handler handlers[SYSCALL_COUNT] = {
     [SYS_SET_EXCEPTION_DISPATCHER] = sys_set_exception_dispatcher,
 };
 
-/* Set by a handler that rewrote the whole frame; one system call at a time runs. */
-static int full_restore;
+const uint64_t syscall_count = SYSCALL_COUNT;
 
-void syscall_request_full_restore(void)
+ntstatus_t sys_invalid_service(struct trap_frame *frame)
 {
-    full_restore = 1;
+    (void)frame;
+    return STATUS_INVALID_SYSTEM_SERVICE;
 }
 
-int syscall_dispatch(struct trap_frame *frame)
-{
-    uint64_t number = frame->rax;
-    ntstatus_t status = STATUS_INVALID_SYSTEM_SERVICE;
-    full_restore = 0;
-    if (number < SYSCALL_COUNT && handlers[number])
-        status = handlers[number](frame);
-    if (full_restore)
-        return 1;           /* RAX is part of the restored state */
-    frame->rax = (uint32_t)status;
-    return 0;
-}
+/* The frame offsets syscall_entry.S uses. */
+_Static_assert(offsetof(struct trap_frame, r15) == 0 && offsetof(struct trap_frame, r10) == 40 &&
+               offsetof(struct trap_frame, r9) == 48 && offsetof(struct trap_frame, r8) == 56 &&
+               offsetof(struct trap_frame, rbp) == 64 && offsetof(struct trap_frame, rdi) == 72 &&
+               offsetof(struct trap_frame, rsi) == 80 && offsetof(struct trap_frame, rdx) == 88 &&
+               offsetof(struct trap_frame, rcx) == 96 && offsetof(struct trap_frame, rbx) == 104 &&
+               offsetof(struct trap_frame, rax) == 112 && offsetof(struct trap_frame, rip) == 136 &&
+               offsetof(struct trap_frame, rflags) == 152 && offsetof(struct trap_frame, rsp) == 160 &&
+               sizeof(struct trap_frame) == 176,
+               "syscall_entry.S's struct trap_frame offsets");
+

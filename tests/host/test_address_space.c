@@ -1343,3 +1343,44 @@ TEST(image_memory_cannot_be_freed_or_committed)
               MEM_IMAGE);
     teardown();
 }
+
+/*
+ * Released VAD nodes are kept as spares (up to AS_SPARE_VADS_MAX) and reused; a reused
+ * node carries nothing of its last reservation, and as_destroy frees the spares too
+ * (teardown checks the heap).
+ */
+TEST(released_vads_are_reused_and_bounded)
+{
+    if (!setup())
+        return;
+    struct kheap_stats h0, h1;
+    struct range r[AS_SPARE_VADS_MAX + 4];
+    unsigned n = AS_SPARE_VADS_MAX + 4;
+    for (unsigned i = 0; i < n; i++)
+        REQUIRE(allocate(0, K64, MEM_RESERVE, PAGE_EXECUTE_READ, &r[i]) == STATUS_SUCCESS);
+    kheap_stats(&h0);
+    for (unsigned i = 0; i < n; i++)
+        CHECK_EQ(release(r[i].base, 0, MEM_RELEASE, NULL), STATUS_SUCCESS);
+    kheap_stats(&h1);
+    CHECK_EQ(h0.live_objects - h1.live_objects, n - AS_SPARE_VADS_MAX);  /* 4 freed */
+
+    /* The next reservations take spares, not the heap, and start clean. */
+    struct range a;
+    REQUIRE(allocate(0, 3 * K64, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE, &a) ==
+            STATUS_SUCCESS);
+    kheap_stats(&h0);
+    CHECK_EQ(h0.live_objects, h1.live_objects);
+    struct memory_basic_information m = query(a.base + K64);
+    CHECK_EQ(m.allocation_base, a.base);
+    CHECK_EQ(m.allocation_protect, PAGE_READWRITE);
+    CHECK_EQ(m.state, MEM_COMMIT);
+    CHECK_EQ(m.region_size, 2 * K64);
+    CHECK_EQ(m.type, MEM_PRIVATE);
+
+    /* A failed reservation gives its node back as well. */
+    CHECK_EQ(allocate(a.base, K64, MEM_RESERVE, PAGE_READWRITE, NULL),
+             STATUS_CONFLICTING_ADDRESSES);
+    kheap_stats(&h1);
+    CHECK_EQ(h1.live_objects, h0.live_objects);
+    teardown();
+}

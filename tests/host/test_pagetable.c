@@ -959,3 +959,268 @@ TEST(destroying_the_active_table_panics)
     test_console_clear();
     teardown();
 }
+
+/* ---- Leaf spans ---- */
+
+/* The refcount of the leaf table holding va's entry; UINT32_MAX when there is none. */
+static uint32_t leaf_refcount(uint64_t va)
+{
+    pte_t *pde = raw_entry(va, 2);
+    if (pde == NULL || !pte_present(*pde))
+        return UINT32_MAX;
+    return pfn_get(pte_addr(*pde) >> PAGE_SHIFT)->refcount;
+}
+
+/* A not-present leaf value with the software bits the memory manager uses. */
+#define SOFT(n) ((pte_t)(n) << 52 | 1ull << 11)
+
+TEST(span_rejects_bad_arguments)
+{
+    if (!setup(0))
+        return;
+    struct pt_span s;
+    uint64_t before = table_frames();
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA + 1, LOW_VA + PAGE_SIZE, 1, &s),
+             STATUS_INVALID_PARAMETER);
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + 100, 1, &s), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA, 1, &s), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA - PAGE_SIZE, 1, &s),
+             STATUS_INVALID_PARAMETER);
+    CHECK_EQ(pt_span_begin(&pt, 0x0000800000000000ull, 0x0000800000001000ull, 0, &s),
+             STATUS_INVALID_PARAMETER);
+    /* Across the canonical hole. */
+    CHECK_EQ(pt_span_begin(&pt, 0x00007ffffffff000ull, HIGH_VA + PAGE_SIZE, 0, &s),
+             STATUS_INVALID_PARAMETER);
+    CHECK_EQ(table_frames(), before);
+
+    /* Inside a large page: the 4 KiB entries do not exist. */
+    REQUIRE(pt_map_large(&pt, 0x40000000, 4 * M, LARGE_PAGE_SIZE, 0, &tlb) ==
+            STATUS_SUCCESS);
+    CHECK_EQ(pt_span_begin(&pt, 0x40000000 + PAGE_SIZE, 0x40000000 + 2 * PAGE_SIZE, 0, &s),
+             STATUS_CONFLICTING_ADDRESSES);
+    CHECK_EQ(pt_span_begin(&pt, 0x40000000, 0x40000000 + PAGE_SIZE, 1, &s),
+             STATUS_CONFLICTING_ADDRESSES);
+    teardown();
+}
+
+TEST(span_without_a_table_covers_the_missing_entry_whole)
+{
+    if (!setup(0))
+        return;
+    struct pt_span s;
+    /* Empty root: the PML4 entry is missing, so the whole range is one empty span. */
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + 3 * G, 0, &s), STATUS_SUCCESS);
+    CHECK(s.entries == NULL);
+    CHECK_EQ(s.va, LOW_VA);
+    CHECK_EQ(s.end, LOW_VA + 3 * G);
+    CHECK_EQ(pt_span_entry(&s, 5), 0);
+    pt_span_end(&s);
+
+    /* A page in the second GiB: the first GiB's PDPT entry is missing, so the span from
+       LOW_VA ends at 1 GiB; from 1 GiB the span is one page table (2 MiB). */
+    CHECK_EQ(map(G + 5 * PAGE_SIZE, 8 * M, 0), STATUS_SUCCESS);
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + 3 * G, 0, &s), STATUS_SUCCESS);
+    CHECK(s.entries == NULL);
+    CHECK_EQ(s.end, G);
+    pt_span_end(&s);
+    CHECK_EQ(pt_span_begin(&pt, G, LOW_VA + 3 * G, 0, &s), STATUS_SUCCESS);
+    REQUIRE(s.entries != NULL);
+    CHECK_EQ(s.end, G + LARGE_PAGE_SIZE);
+    CHECK_EQ(pt_span_pages(&s), 512);
+    CHECK_EQ(pt_span_entry(&s, 5), 8 * M | PTE_PRESENT);
+    CHECK_EQ(pt_span_entry(&s, 4), 0);
+    pt_span_end(&s);
+    /* The next 2 MiB has no page table (its PD entry is missing): one empty span up to
+       the end of that PD entry's reach. */
+    CHECK_EQ(pt_span_begin(&pt, G + LARGE_PAGE_SIZE, 2 * G, 0, &s), STATUS_SUCCESS);
+    CHECK(s.entries == NULL);
+    CHECK_EQ(s.end, G + 2 * LARGE_PAGE_SIZE);
+    pt_span_end(&s);
+    CHECK(tables_ok());
+    CHECK_EQ(unmap(G + 5 * PAGE_SIZE, NULL), STATUS_SUCCESS);
+    teardown();
+}
+
+TEST(span_ends_at_the_range_end_or_the_next_2mib_boundary)
+{
+    if (!setup(0))
+        return;
+    uint64_t va = LOW_VA + LARGE_PAGE_SIZE - 2 * PAGE_SIZE, end = va + 5 * PAGE_SIZE;
+    struct pt_span s;
+    CHECK_EQ(pt_span_begin(&pt, va, end, 1, &s), STATUS_SUCCESS);
+    CHECK_EQ(pt_span_pages(&s), 2);
+    CHECK(s.entries == raw_entry(va, 1));
+    for (uint64_t i = 0; i < 2; i++)
+        pt_span_set(&s, i, SOFT(i + 1), &tlb);
+    pt_span_end(&s);
+    CHECK_EQ(pt_span_begin(&pt, s.end, end, 1, &s), STATUS_SUCCESS);
+    CHECK_EQ(s.va, LOW_VA + LARGE_PAGE_SIZE);
+    CHECK_EQ(s.end, end);
+    CHECK_EQ(pt_span_pages(&s), 3);
+    CHECK(s.entries == raw_entry(s.va, 1));
+    for (uint64_t i = 0; i < 3; i++)
+        pt_span_set(&s, i, SOFT(i + 3), &tlb);
+    pt_span_end(&s);
+    CHECK(tables_ok());
+    for (uint64_t i = 0; i < 5; i++) {
+        pte_t e;
+        CHECK_EQ(pt_read_entry(&pt, va + i * PAGE_SIZE, &e), STATUS_SUCCESS);
+        CHECK_EQ(e, SOFT(i + 1));
+    }
+    CHECK_EQ(leaf_refcount(va), 2);
+    CHECK_EQ(leaf_refcount(end - PAGE_SIZE), 3);
+    teardown();     /* tables with software entries are freed as well */
+}
+
+TEST(span_keeps_refcounts_and_prunes_emptied_tables)
+{
+    if (!setup(0))
+        return;
+    uint64_t start_tables = table_frames();
+    struct pt_span s;
+
+    /* Created and left unused: pt_span_end takes the three new tables back. */
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + 16 * PAGE_SIZE, 1, &s), STATUS_SUCCESS);
+    REQUIRE(s.entries != NULL);
+    CHECK_EQ(table_frames(), start_tables + 3);
+    CHECK_EQ(pt_span_entry(&s, 0), 0);
+    pt_span_end(&s);
+    CHECK(s.entries == NULL);
+    CHECK_EQ(table_frames(), start_tables);
+    CHECK(raw_entry(LOW_VA, 3) == NULL);
+
+    /* Refcount = non-zero entries, through fills, rewrites and clears. */
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + 16 * PAGE_SIZE, 1, &s), STATUS_SUCCESS);
+    pt_span_set(&s, 0, SOFT(1), &tlb);
+    pt_span_set(&s, 3, SOFT(2), &tlb);
+    pt_span_set(&s, 15, SOFT(3), &tlb);
+    CHECK_EQ(leaf_refcount(LOW_VA), 3);
+    pt_span_set(&s, 3, SOFT(4), &tlb);         /* non-zero over non-zero */
+    CHECK_EQ(leaf_refcount(LOW_VA), 3);
+    pt_span_set(&s, 3, SOFT(4), &tlb);         /* the same value: nothing */
+    CHECK_EQ(leaf_refcount(LOW_VA), 3);
+    pt_span_set(&s, 7, 0, &tlb);               /* zero over zero: nothing */
+    CHECK_EQ(leaf_refcount(LOW_VA), 3);
+    pt_span_set(&s, 0, 0, &tlb);
+    CHECK_EQ(leaf_refcount(LOW_VA), 2);
+    pt_span_end(&s);
+    CHECK(tables_ok());
+    CHECK_EQ(table_frames(), start_tables + 3);
+
+    /* Without create over existing tables: no new table; emptying it frees all three. */
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + 16 * PAGE_SIZE, 0, &s), STATUS_SUCCESS);
+    REQUIRE(s.entries != NULL);
+    CHECK_EQ(pt_span_entry(&s, 3), SOFT(4));
+    pt_span_set(&s, 3, 0, &tlb);
+    CHECK_EQ(table_frames(), start_tables + 3);    /* not before pt_span_end */
+    pt_span_set(&s, 15, 0, &tlb);
+    pt_span_end(&s);
+    CHECK_EQ(table_frames(), start_tables);
+    CHECK(raw_entry(LOW_VA, 3) == NULL);
+
+    /* A table that still has an entry outside the span is kept. */
+    CHECK_EQ(map(LOW_VA + 100 * PAGE_SIZE, 8 * M, 0), STATUS_SUCCESS);
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + 16 * PAGE_SIZE, 1, &s), STATUS_SUCCESS);
+    CHECK_EQ(table_frames(), start_tables + 3);
+    pt_span_set(&s, 1, SOFT(1), &tlb);
+    pt_span_set(&s, 1, 0, &tlb);
+    pt_span_end(&s);
+    CHECK_EQ(table_frames(), start_tables + 3);
+    CHECK_EQ(leaf_refcount(LOW_VA), 1);
+    CHECK(tables_ok());
+    CHECK_EQ(unmap(LOW_VA + 100 * PAGE_SIZE, NULL), STATUS_SUCCESS);
+    CHECK_EQ(table_frames(), start_tables);
+    CHECK_EQ(tlb.count, 0);     /* no present entry ever changed */
+    teardown();
+}
+
+TEST(span_create_without_memory_changes_nothing)
+{
+    if (!setup(1))
+        return;
+    CHECK_EQ(map(HIGH_VA, 8 * M, 0), STATUS_SUCCESS);
+    uint64_t before = table_frames();
+    struct pt_span s;
+    for (unsigned keep = 0; keep < 3; keep++) {
+        hog_all_but(keep);
+        CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + PAGE_SIZE, 1, &s), STATUS_NO_MEMORY);
+        hog_release();
+        CHECK_EQ(table_frames(), before);
+        CHECK(raw_entry(LOW_VA, 3) == NULL);
+        CHECK(tables_ok());
+    }
+    hog_all_but(3);
+    CHECK_EQ(pt_span_begin(&pt, LOW_VA, LOW_VA + PAGE_SIZE, 1, &s), STATUS_SUCCESS);
+    hog_release();
+    pt_span_set(&s, 0, SOFT(1), &tlb);
+    pt_span_end(&s);
+    CHECK_EQ(table_frames(), before + 3);
+    CHECK(tables_ok());
+    teardown();
+}
+
+TEST(span_writes_reach_the_mmu_through_the_tlb_batch)
+{
+    if (!setup(1))
+        return;
+    /* 40 present, writable pages; the MMU caches them all. */
+    uint64_t va = LOW_VA, end = va + 40 * PAGE_SIZE;
+    pte_t rw = PTE_PRESENT | PTE_WRITABLE | PTE_USER | PTE_NX;
+    struct pt_span s;
+    CHECK_EQ(pt_span_begin(&pt, va, end, 1, &s), STATUS_SUCCESS);
+    for (uint64_t i = 0; i < 40; i++)
+        pt_span_set(&s, i, rw | (8 * M + i * PAGE_SIZE), &tlb);
+    pt_span_end(&s);
+    CHECK_EQ(tlb.count, 0);         /* empty entries filled: nothing cached to drop */
+    for (uint64_t i = 0; i < 40; i++)
+        CHECK_EQ(try_access(va + i * PAGE_SIZE, SIM_WRITE, 1), 0);
+
+    /* Three made read-only: three invalidations, and the MMU sees the change. */
+    struct sim_counters c0, c1;
+    sim_counters(&c0);
+    CHECK_EQ(pt_span_begin(&pt, va, end, 0, &s), STATUS_SUCCESS);
+    for (uint64_t i = 0; i < 3; i++)
+        pt_span_set(&s, i, (rw & ~PTE_WRITABLE) | (8 * M + i * PAGE_SIZE), &tlb);
+    pt_span_set(&s, 3, rw | (8 * M + 3 * PAGE_SIZE), &tlb);    /* unchanged */
+    pt_span_end(&s);
+    CHECK_EQ(tlb.count, 3);
+    tlb_batch_flush(&tlb, &pt);
+    sim_counters(&c1);
+    CHECK_EQ(c1.invlpg - c0.invlpg, 3);
+    CHECK_EQ(c1.flush + c1.flush_all, c0.flush + c0.flush_all);
+    CHECK_EQ(try_access(va, SIM_WRITE, 1), FAULT(PF_PRESENT | PF_WRITE | PF_USER));
+    CHECK_EQ(try_access(va + 3 * PAGE_SIZE, SIM_WRITE, 1), 0);
+
+    /* All 40 cleared: past TLB_BATCH_MAX, one flush; every page then faults. */
+    sim_counters(&c0);
+    CHECK_EQ(pt_span_begin(&pt, va, end, 0, &s), STATUS_SUCCESS);
+    for (uint64_t i = 0; i < 40; i++)
+        pt_span_set(&s, i, 0, &tlb);
+    pt_span_end(&s);
+    CHECK_EQ(tlb.overflow, 1);
+    tlb_batch_flush(&tlb, &pt);
+    sim_counters(&c1);
+    CHECK_EQ(c1.flush - c0.flush, 1);
+    CHECK_EQ(c1.invlpg + c1.flush_all, c0.invlpg + c0.flush_all);
+    for (uint64_t i = 0; i < 40; i++)
+        CHECK_EQ(try_access(va + i * PAGE_SIZE, SIM_READ, 1), FAULT(PF_USER));
+    CHECK_EQ(table_frames(), tables_at_start + 1);     /* the root alone is left */
+
+    /* Software entries written and cleared again (a release of untouched pages): nothing
+       is queued, and the flush touches the TLB not at all. */
+    sim_counters(&c0);
+    CHECK_EQ(pt_span_begin(&pt, va, end, 1, &s), STATUS_SUCCESS);
+    for (uint64_t i = 0; i < 40; i++)
+        pt_span_set(&s, i, SOFT(4), &tlb);
+    pt_span_end(&s);
+    CHECK_EQ(pt_span_begin(&pt, va, end, 0, &s), STATUS_SUCCESS);
+    for (uint64_t i = 0; i < 40; i++)
+        pt_span_set(&s, i, 0, &tlb);
+    pt_span_end(&s);
+    CHECK_EQ(tlb.count + (uint64_t)tlb.overflow, 0);
+    tlb_batch_flush(&tlb, &pt);
+    sim_counters(&c1);
+    CHECK_EQ(c1.invlpg + c1.flush + c1.flush_all + c1.root_loads,
+             c0.invlpg + c0.flush + c0.flush_all + c0.root_loads);
+    teardown();
+}

@@ -566,6 +566,73 @@ static void check_address_space(void)
     CHECK(same, "every region (image, stack, TEB, heap) is as it was, field for field");
 }
 
+/*
+ * The register contract (kernel/syscall/syscall_numbers.h): SYSCALL clobbers RCX and R11,
+ * EAX carries the status, and every other general-purpose register comes back as it was.
+ * syscall_probe loads regs[] (in the order below; RCX and R11 too, which SYSCALL then
+ * overwrites with RIP and RFLAGS), executes SYSCALL, and stores every register back.
+ */
+enum { P_RAX, P_RBX, P_RCX, P_RDX, P_RSI, P_RDI, P_RBP, P_R8, P_R9, P_R10, P_R11, P_R12,
+       P_R13, P_R14, P_R15, P_COUNT };
+static const char *const probe_names[P_COUNT] = {
+    "RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "R8", "R9", "R10", "R11", "R12", "R13",
+    "R14", "R15",
+};
+void syscall_probe(uint64_t regs[P_COUNT]);
+__asm__(".text\n"
+        ".globl syscall_probe\n"
+        "syscall_probe:\n"
+        "    push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
+        "    push %rdi\n"
+        "    mov 0(%rdi), %rax; mov 8(%rdi), %rbx; mov 16(%rdi), %rcx; mov 24(%rdi), %rdx\n"
+        "    mov 32(%rdi), %rsi; mov 48(%rdi), %rbp; mov 56(%rdi), %r8\n"
+        "    mov 64(%rdi), %r9; mov 72(%rdi), %r10; mov 80(%rdi), %r11; mov 88(%rdi), %r12\n"
+        "    mov 96(%rdi), %r13; mov 104(%rdi), %r14; mov 112(%rdi), %r15\n"
+        "    mov 40(%rdi), %rdi\n"
+        "    syscall\n"
+        "    xchg %rdi, (%rsp)\n"
+        "    mov %rax, 0(%rdi); mov %rbx, 8(%rdi); mov %rcx, 16(%rdi); mov %rdx, 24(%rdi)\n"
+        "    mov %rsi, 32(%rdi); mov %rbp, 48(%rdi); mov %r8, 56(%rdi)\n"
+        "    mov %r9, 64(%rdi); mov %r10, 72(%rdi); mov %r11, 80(%rdi); mov %r12, 88(%rdi)\n"
+        "    mov %r13, 96(%rdi); mov %r14, 104(%rdi); mov %r15, 112(%rdi)\n"
+        "    pop 40(%rdi)\n"
+        "    pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
+        "    ret\n");
+
+/* One call through the probe, every register a distinct pattern (RDI the first argument
+   when rdi is not 0): the status as expected, and only RAX, RCX and R11 changed. */
+static void check_registers_survive(uint64_t number, uint64_t rdi, uint32_t status,
+                                    const char *what)
+{
+    uint64_t regs[P_COUNT], sent[P_COUNT];
+    for (unsigned i = 0; i < P_COUNT; i++)
+        regs[i] = 0x1111111111111111ull * (i + 1) ^ 0x8000000000000000ull;
+    regs[P_RAX] = number;
+    if (rdi)
+        regs[P_RDI] = rdi;
+    memcpy(sent, regs, sizeof(regs));
+    syscall_probe(regs);
+    CHECK_EQ_U64(regs[P_RAX], status, "%s: the status in RAX", what);
+    unsigned changed = 0;
+    for (unsigned i = 0; i < P_COUNT; i++) {
+        if (i == P_RAX || i == P_RCX || i == P_R11 || regs[i] == sent[i])
+            continue;
+        UTEST_NOTE("%s: %s was 0x%llx, came back 0x%llx", what, probe_names[i],
+                   (unsigned long long)sent[i], (unsigned long long)regs[i]);
+        changed++;
+    }
+    CHECK_EQ_U64(changed, 0, "%s: every register but RAX, RCX and R11 preserved", what);
+}
+
+static void check_register_contract(void)
+{
+    check_registers_survive(0, 0, 0x40000024u, "NtYieldExecution");
+    check_registers_survive(FIRST_UNUSED_SYSCALL + 5, 0, STATUS_INVALID_SYSTEM_SERVICE_,
+                            "an unknown number");
+    /* NtQueryVirtualMemory with a bad handle (STATUS_INVALID_HANDLE): the handler runs. */
+    check_registers_survive(6, 1234, 0xC0000008u, "NtQueryVirtualMemory(bad handle)");
+}
+
 static void check_memory_calls_work(void)
 {
     SIZE_T size = 1 << 20;
@@ -646,5 +713,6 @@ int main(int argc, char **argv)
     UTEST_NOTE("released %u allocations the fuzzer made", released);
     check_address_space();
     check_memory_calls_work();
+    check_register_contract();
     return utest_done();
 }

@@ -47,6 +47,23 @@ ntstatus_t copy_to_user(uint64_t user_dst, const void *src, size_t size)
     return status;
 }
 
+ntstatus_t copy_user_batch(const struct user_copy *copies, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++)
+        if (!user_range_ok(copies[i].user, copies[i].size))
+            return STATUS_ACCESS_VIOLATION;
+    ntstatus_t status = STATUS_SUCCESS;
+    smap_open();
+    for (unsigned i = 0; i < count && status == STATUS_SUCCESS; i++) {
+        const struct user_copy *c = &copies[i];
+        void *user = (void *)(uintptr_t)c->user;
+        status = (ntstatus_t)(c->to_user ? usercopy_raw(user, c->buffer, c->size)
+                                         : usercopy_raw(c->buffer, user, c->size));
+    }
+    smap_close();
+    return status;
+}
+
 int usercopy_fixup(struct trap_frame *frame)
 {
     uint64_t start = (uint64_t)(uintptr_t)usercopy_raw;

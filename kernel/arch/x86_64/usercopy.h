@@ -23,6 +23,36 @@ int user_range_ok(uint64_t addr, uint64_t size);
 ntstatus_t copy_from_user(void *dst, uint64_t user_src, size_t size);
 ntstatus_t copy_to_user(uint64_t user_dst, const void *src, size_t size);
 
+/* One copy of a batch: size bytes between a kernel buffer and user memory. */
+struct user_copy {
+    void *buffer;           /* kernel memory */
+    uint64_t user;          /* the user address */
+    size_t size;
+    int to_user;            /* 1: buffer to user memory; 0: user memory to buffer */
+};
+
+static inline struct user_copy user_read(void *dst, uint64_t user_src, size_t size)
+{
+    return (struct user_copy){ dst, user_src, size, 0 };
+}
+
+static inline struct user_copy user_write(uint64_t user_dst, const void *src, size_t size)
+{
+    return (struct user_copy){ (void *)(uintptr_t)src, user_dst, size, 1 };
+}
+
+/*
+ * Performs count copies, in order, with SMAP opened once around all of them: a system
+ * call that reads or writes several values gathers them here, because STAC and CLAC are
+ * dear under QEMU TCG (each changes how the MMU checks accesses, so each ends the
+ * translated block and goes back through QEMU's main loop: a few hundred cycles a pair).
+ * Every range is checked before anything is copied; only the copy loop runs with SMAP
+ * open. Returns STATUS_SUCCESS, or STATUS_ACCESS_VIOLATION: a range outside the user
+ * half (nothing copied), or a fault (the copies before the faulting one done, that one
+ * partly), as the same copies made one by one would leave it.
+ */
+ntstatus_t copy_user_batch(const struct user_copy *copies, unsigned count);
+
 /*
  * For the trap handler: when frame is a kernel fault inside a user copy, points it at
  * the copy's fault exit and returns 1; otherwise returns 0.
