@@ -13,7 +13,8 @@
  *     zero-filled read-write user memory with NT_TIB.Self (0x30) = its own address,
  *     StackBase (0x08) = one past the top of the stack, StackLimit (0x10) = the lowest
  *     stack address, ClientId.UniqueProcess (0x40) and UniqueThread (0x48) = the process
- *     and thread ids; LastErrorValue (0x68) is 0.
+ *     and thread ids, ProcessEnvironmentBlock (0x60) = the PEB (crt/peb.h: image base,
+ *     image path, command line); LastErrorValue (0x68) is 0.
  *   - SSE: not yet. userlib and programs are built with -mgeneral-regs-only until the
  *     kernel turns SSE on for ring 3 (CR0.EM = 0, CR0.MP = 1, CR4.OSFXSR = OSXMMEXCPT = 1;
  *     the BIOS boot path leaves it off) and keeps each user context's FXSAVE state. From

@@ -11,9 +11,8 @@
  *   0x60  ProcessEnvironmentBlock     0x68  LastErrorValue (a DWORD)
  *
  * Who writes what: the kernel creates the TEB zero-filled and fills Self, StackBase,
- * StackLimit and ClientId before the first instruction (crt0.S describes process start);
- * ProcessEnvironmentBlock is the kernel's to fill once a PEB exists. userlib owns
- * LastErrorValue. Everything else stays zero for now.
+ * StackLimit, ClientId and ProcessEnvironmentBlock (crt/peb.h) before the first
+ * instruction (crt0.S describes process start). userlib owns LastErrorValue. Everything else stays zero for now.
  *
  * Host tests (RESERVOIR_HOST) have no TEB behind GS; they point __current_teb() at a
  * variable of their own, __reservoir_host_teb.
