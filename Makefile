@@ -50,6 +50,7 @@ KERNEL_ELF := $(BUILD)/kernel.elf
 # format.c's snprintf/vsnprintf are renamed so they do not collide with libc's.
 # ---------------------------------------------------------------------------
 PORTABLE_C := kernel/lib/format.c kernel/lib/snprintf.c kernel/lib/log.c kernel/lib/argv.c kernel/lib/ktest.c \
+	kernel/lib/muldiv.c kernel/peb.c \
 	kernel/lib/panic.c kernel/lib/ksyms.c kernel/options.c kernel/bootinfo.c \
 	kernel/arch/x86_64/trap_describe.c boot/multiboot2/multiboot2.c \
 	kernel/loader/elf_image.c kernel/loader/initrd.c $(wildcard mm/*.c)

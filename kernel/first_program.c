@@ -54,7 +54,7 @@ static void check_frames_returned(const struct mm_stats *before)
 }
 
 int first_program_run(const struct boot_info *bi, int argc, char *const argv[],
-                      uint32_t *exit_status)
+                      const char *command_line, uint32_t *exit_status)
 {
     if (bi->initrd_size == 0) {
         log_error("no initrd: nothing holds the program '%s'", argv[0]);
@@ -75,7 +75,7 @@ int first_program_run(const struct boot_info *bi, int argc, char *const argv[],
     }
     struct mm_stats before;
     mm_stats(&before);
-    ntstatus_t st = process_run(image, image_size, argc, argv, exit_status);
+    ntstatus_t st = process_run(image, image_size, argc, argv, command_line, exit_status);
     if (!nt_success(st)) {
         log_error("program '%s' could not start: status 0x%08x", argv[0], (unsigned)st);
         return -1;

@@ -7,11 +7,12 @@
 #include "boot_info.h"
 
 /*
- * Finds argv[0] in the initrd and runs it with argv[0..argc). Returns 0 with the exit
+ * Finds argv[0] in the initrd and runs it with argv[0..argc) and command_line (the raw
+ * text the words came from, for GetCommandLineA). Returns 0 with the exit
  * status in *exit_status, or -1 after logging why it could not run (no initrd, a
  * malformed initrd, no such program, an image that is not a valid executable).
  */
 int first_program_run(const struct boot_info *bi, int argc, char *const argv[],
-                      uint32_t *exit_status);
+                      const char *command_line, uint32_t *exit_status);
 
 #endif

@@ -13,6 +13,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/qemu_exit.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/usermode.h"
 #include "boot_info.h"
 #include "bootinfo.h"
@@ -91,6 +92,7 @@ static void kernel_main(void)
                  (unsigned long long)boot_info.initrd_base);
     mm_setup(&boot_info);
     usermode_init();
+    tsc_init();
 
     if (options.run_tests) {
         int failed = ktest_run(&options);
@@ -100,7 +102,7 @@ static void kernel_main(void)
     if (options.program_argc > 0) {
         uint32_t status;
         if (first_program_run(&boot_info, options.program_argc, options.program_argv,
-                              &status) < 0)
+                              options.program_command_line, &status) < 0)
             qemu_exit(EXIT_FAILURE_CODE);
         qemu_exit(status == 0 ? EXIT_SUCCESS_CODE : EXIT_FAILURE_CODE);
     }

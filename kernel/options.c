@@ -76,6 +76,16 @@ static int parse_word(struct kernel_options *opt, char *word)
     return 1;
 }
 
+/* Copies the raw text after `--`, without the blanks a loader may leave at the end. */
+static void keep_program_command_line(struct kernel_options *opt, const char *text)
+{
+    size_t n = strnlen(text, sizeof(opt->program_command_line) - 1);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
+    memcpy(opt->program_command_line, text, n);
+    opt->program_command_line[n] = '\0';
+}
+
 int options_parse(const char *cmdline, struct kernel_options *opt)
 {
     memset(opt, 0, sizeof(*opt));
@@ -96,6 +106,7 @@ int options_parse(const char *cmdline, struct kernel_options *opt)
         if (strcmp(opt->words[i], "--") == 0) {
             opt->program_argv = &opt->words[i + 1];
             opt->program_argc = opt->word_count - i - 1;
+            keep_program_command_line(opt, argv_word_start(cmdline, i + 1));
             break;
         }
         warnings += parse_word(opt, opt->words[i]);

@@ -27,6 +27,9 @@ struct kernel_options {
     const char *filters[OPTIONS_MAX_FILTERS];
     int program_argc;               /* words after `--` */
     char **program_argv;
+    /* The text after `--` as written (quotes kept), trailing blanks dropped: the
+       program's command line, GetCommandLineA's answer. Empty without `--`. */
+    char program_command_line[BOOT_CMDLINE_MAX];
     int word_count;
     char *words[OPTIONS_MAX_WORDS + 1];
     char text[BOOT_CMDLINE_MAX * 2];  /* words and split filters live here */

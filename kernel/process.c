@@ -24,6 +24,7 @@
 #include "mm/arch.h"
 #include "mm/mm.h"
 #include "nt_memory.h"
+#include "process_environment.h"
 
 /* TEB offsets and size (Windows x64: NT_TIB in winnt.h; the rest as the x64 TEB has it). */
 #define TEB_STACK_BASE          0x08
@@ -31,6 +32,7 @@
 #define TEB_SELF                0x30
 #define TEB_PROCESS_ID          0x40
 #define TEB_THREAD_ID           0x48
+#define TEB_PEB                 0x60
 #define TEB_DEALLOCATION_STACK  0x1478
 #define TEB_SIZE                0x1838
 
@@ -153,8 +155,25 @@ static ntstatus_t make_teb(struct process *p)
     return STATUS_SUCCESS;
 }
 
+/*
+ * The PEB (process_environment.h), named in the TEB: the image base is the allocation
+ * base of the image's reservation, which map_image placed at image_start rounded down
+ * to the allocation granularity.
+ */
+static ntstatus_t attach_environment(struct process *p, const struct elf_image_info *info,
+                                     int argc, char *const argv[], const char *command_line)
+{
+    uint64_t peb;
+    uint64_t image_base = info->image_start & ~(ALLOCATION_GRANULARITY - 1);
+    ntstatus_t st = process_environment_create(p, image_base, argc > 0 ? argv[0] : "",
+                                               command_line ? command_line : "", &peb);
+    if (nt_success(st))
+        st = copy_to_user(p->teb + TEB_PEB, &peb, sizeof(peb));
+    return st;
+}
+
 static ntstatus_t start(struct process *p, const void *image, uint64_t size, int argc,
-                        char *const argv[], uint32_t *exit_status)
+                        char *const argv[], const char *command_line, uint32_t *exit_status)
 {
     struct elf_image_info info;
     const char *why = NULL;
@@ -175,6 +194,8 @@ static ntstatus_t start(struct process *p, const void *image, uint64_t size, int
     uint64_t argv_user, rsp;
     if (nt_success(st))
         st = push_arguments(p, argc, argv, &argv_user, &rsp);
+    if (nt_success(st))
+        st = attach_environment(p, &info, argc, argv, command_line);
     if (!nt_success(st))
         return st;
     *exit_status = (uint32_t)user_run(info.entry, rsp, p->teb, (uint64_t)argc, argv_user,
@@ -196,7 +217,7 @@ ntstatus_t process_stack_guard_hit(struct process *p, uint64_t va)
 }
 
 ntstatus_t process_run(const void *image, uint64_t size, int argc, char *const argv[],
-                       uint32_t *exit_status)
+                       const char *command_line, uint32_t *exit_status)
 {
     struct process *p = &the_process;
     memset(p, 0, sizeof(*p));
@@ -208,7 +229,7 @@ ntstatus_t process_run(const void *image, uint64_t size, int argc, char *const a
     current_process = p;
     arch_load_root(p->as.pt.root);
 
-    st = start(p, image, size, argc, argv, exit_status);
+    st = start(p, image, size, argc, argv, command_line, exit_status);
 
     arch_load_root(kernel_page_table.root);
     current_process = NULL;

@@ -37,13 +37,14 @@ ntstatus_t process_stack_guard_hit(struct process *p, uint64_t va);
 
 /*
  * Runs the executable image[0..size) with argv[0..argc) (argv[0] is the program's
- * name) and returns when it ends, with its exit status in *exit_status.
+ * name) and returns when it ends, with its exit status in *exit_status. command_line
+ * (NULL: empty) is the text the process's GetCommandLineA returns, kept in its PEB.
  * Returns STATUS_SUCCESS once the process ran; STATUS_INVALID_IMAGE_FORMAT (the reason is
  * logged), STATUS_INVALID_PARAMETER (too many or too long arguments) or a memory status
  * when it could not start. Everything the process held is released before returning.
  * Caller: kernel_main; no process may be running.
  */
 ntstatus_t process_run(const void *image, uint64_t size, int argc, char *const argv[],
-                       uint32_t *exit_status);
+                       const char *command_line, uint32_t *exit_status);
 
 #endif

@@ -13,7 +13,8 @@
 #
 # Each program: x86_64-w64-mingw32-gcc -O2 -std=gnu11 -> $BUILD/wine/NAME.exe, run by
 # wine64 with WINEDEBUG=-all in a fresh WINEPREFIX, $BUILD/wine/prefix (made anew on
-# each run), stdout kept in $BUILD/wine/NAME.tap, stderr in NAME.err.
+# each run), stdin from /dev/null (as on Reservoir, a read is at end of file at once,
+# never waiting on a terminal), stdout kept in $BUILD/wine/NAME.tap, stderr in NAME.err.
 #
 # Output: "wine/NAME: " before each TAP line (with --quiet only failures), then
 # "wine/NAME: P passed, F failed", and last "wine: P passed, F failed". Counting is
@@ -76,7 +77,7 @@ for src in "${sources[@]}"; do
     eval "set -- $args"
     t0=$(date +%s.%N)
     (cd "$out" && timeout -k 5 "$WINE_TIMEOUT" "$wine" "./$name.exe" "$@" \
-        > "$name.tap" 2> "$name.err")
+        < /dev/null > "$name.tap" 2> "$name.err")
     status=$?
     secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     tap=$out/$name.tap

@@ -43,6 +43,28 @@ static const char *put_backslashes(struct writer *w, const char *p)
     return p;       /* the quote is handled by the caller */
 }
 
+/* Writes the word at p (not blank) to w; returns the position after it. */
+static const char *scan_word(struct writer *w, const char *p)
+{
+    int in_quotes = 0;
+    while (*p && (in_quotes || !is_blank(*p))) {
+        if (*p == '\\') {
+            p = put_backslashes(w, p);
+        } else if (*p == '"') {
+            if (in_quotes && p[1] == '"') {
+                put(w, '"');
+                p += 2;
+            } else {
+                in_quotes = !in_quotes;
+                p++;
+            }
+        } else {
+            put(w, *p++);
+        }
+    }
+    return p;
+}
+
 int argv_split(const char *text, char *buf, size_t size, char **argv, int max_args,
                int *argc)
 {
@@ -58,22 +80,7 @@ int argv_split(const char *text, char *buf, size_t size, char **argv, int max_ar
         if (count == max_args)
             return ARGV_TOO_MANY;
         size_t start = w.used;
-        int in_quotes = 0;
-        while (*p && (in_quotes || !is_blank(*p))) {
-            if (*p == '\\') {
-                p = put_backslashes(&w, p);
-            } else if (*p == '"') {
-                if (in_quotes && p[1] == '"') {
-                    put(&w, '"');
-                    p += 2;
-                } else {
-                    in_quotes = !in_quotes;
-                    p++;
-                }
-            } else {
-                put(&w, *p++);
-            }
-        }
+        p = scan_word(&w, p);
         put(&w, '\0');
         if (w.overflow)
             return ARGV_TOO_LONG;
@@ -82,4 +89,17 @@ int argv_split(const char *text, char *buf, size_t size, char **argv, int max_ar
     argv[count] = NULL;
     *argc = count;
     return ARGV_OK;
+}
+
+const char *argv_word_start(const char *text, int index)
+{
+    struct writer nowhere = { NULL, 0, 0, 0 };      /* every put overflows, harmlessly */
+    const char *p = text;
+    for (int i = 0;; i++) {
+        while (is_blank(*p))
+            p++;
+        if (!*p || i == index)
+            return p;
+        p = scan_word(&nowhere, p);
+    }
 }

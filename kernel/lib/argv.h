@@ -29,4 +29,11 @@ enum argv_status {
 int argv_split(const char *text, char *buf, size_t size, char **argv, int max_args,
                int *argc);
 
+/*
+ * Where word `index` (0-based) of text begins, as argv_split counts words: the raw
+ * text from there on, quotes and backslashes as written. The end of text when it has
+ * no such word.
+ */
+const char *argv_word_start(const char *text, int index);
+
 #endif

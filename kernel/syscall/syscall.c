@@ -15,6 +15,8 @@
 #include "sys_exception.h"
 #include "sys_memory.h"
 #include "sys_system.h"
+#include "sys_debug.h"
+#include "sys_time.h"
 
 #define CONSOLE_WRITE_MAX (1u << 20)
 #define CONSOLE_CHUNK     256
@@ -70,6 +72,9 @@ const syscall_handler syscall_table[SYSCALL_COUNT] = {
     [SYS_NT_CONTINUE] = sys_continue,
     [SYS_NT_RAISE_EXCEPTION] = sys_raise_exception,
     [SYS_SET_EXCEPTION_DISPATCHER] = sys_set_exception_dispatcher,
+    [SYS_NT_QUERY_PERFORMANCE_COUNTER] = sys_query_performance_counter,
+    [SYS_NT_DELAY_EXECUTION] = sys_delay_execution,
+    [SYS_DEBUG_PRINT] = sys_debug_print,
 };
 
 const uint64_t syscall_count = SYSCALL_COUNT;

@@ -22,6 +22,10 @@ enum syscall_number {
     SYS_NT_RAISE_EXCEPTION = 8,
     SYS_NT_QUERY_SYSTEM_INFORMATION = 9,
     SYS_SET_EXCEPTION_DISPATCHER = 10,   /* (void (*dispatcher)(EXCEPTION_RECORD *, CONTEXT *)) */
+    /* The clock and debug output (docs/win32-basics.md). */
+    SYS_NT_QUERY_PERFORMANCE_COUNTER = 11, /* NtQueryPerformanceCounter(Counter, Frequency) */
+    SYS_NT_DELAY_EXECUTION = 12,         /* NtDelayExecution(Alertable, DelayInterval) */
+    SYS_DEBUG_PRINT = 13,                /* (const char *buffer, size_t length) */
     SYSCALL_COUNT
 };
 

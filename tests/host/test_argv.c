@@ -99,3 +99,23 @@ TEST(too_long_is_an_error)
     CHECK_EQ(argv_split("abcdefg", buf, sizeof(buf), argv, 3, &argc), ARGV_OK);
     CHECK_STR_EQ(argv[0], "abcdefg");
 }
+
+/* argv_word_start: where each word begins in the raw text, with argv_split's counting. */
+TEST(word_start_points_into_the_raw_text)
+{
+    const char *text = "  a \"b c\" d\\\"e \"f \"\" g\"\th  ";
+    CHECK(argv_word_start(text, 0) == text + 2);
+    CHECK_STR_EQ(argv_word_start(text, 1), "\"b c\" d\\\"e \"f \"\" g\"\th  ");
+    CHECK_STR_EQ(argv_word_start(text, 2), "d\\\"e \"f \"\" g\"\th  ");
+    CHECK_STR_EQ(argv_word_start(text, 3), "\"f \"\" g\"\th  ");      /* "" inside quotes */
+    CHECK_STR_EQ(argv_word_start(text, 4), "h  ");
+    CHECK_STR_EQ(argv_word_start(text, 5), "");                       /* past the end */
+    CHECK_STR_EQ(argv_word_start("", 0), "");
+
+    /* The same count as argv_split: a quoted "--" is one word, not a separator. */
+    struct split s;
+    split(&s, "x \"-- y\" -- z");
+    REQUIRE(s.argc == 4);
+    CHECK_STR_EQ(argv_word_start("x \"-- y\" -- z", 2), "-- z");
+    CHECK_STR_EQ(argv_word_start("x \"-- y\" -- z", 3), "z");
+}

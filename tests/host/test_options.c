@@ -226,6 +226,24 @@ TEST(double_dash_gives_program_argv)
     CHECK(opt.program_argv == NULL);
 }
 
+/* The raw text after `--` is the program's command line: quotes as written, trailing
+   blanks (which loaders leave) dropped. */
+TEST(double_dash_keeps_the_program_command_line)
+{
+    CHECK_EQ(parse("loglevel=info -- \"my prog.exe\"  a \"b  c\" d\\\"e \t "), 0);
+    CHECK_STR_EQ(opt.program_command_line, "\"my prog.exe\"  a \"b  c\" d\\\"e");
+    REQUIRE(opt.program_argc == 4);
+    CHECK_STR_EQ(opt.program_argv[0], "my prog.exe");
+    CHECK_STR_EQ(opt.program_argv[3], "d\"e");
+
+    CHECK_EQ(parse("test -- x -- y"), 0);
+    CHECK_STR_EQ(opt.program_command_line, "x -- y");
+    CHECK_EQ(parse("test --"), 0);
+    CHECK_STR_EQ(opt.program_command_line, "");
+    CHECK_EQ(parse("test"), 0);
+    CHECK_STR_EQ(opt.program_command_line, "");
+}
+
 TEST(too_many_words_ignores_the_command_line)
 {
     char cmdline[1024] = "";

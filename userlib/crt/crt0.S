@@ -14,7 +14,8 @@
  *     StackBase (0x08) = one past the top of the stack, StackLimit (0x10) = the lowest
  *     committed stack page above the guard page, DeallocationStack (0x1478) = the stack
  *     reservation's base, ClientId.UniqueProcess (0x40) and UniqueThread (0x48) = the
- *     process and thread ids; LastErrorValue (0x68) is 0.
+ *     process and thread ids, ProcessEnvironmentBlock (0x60) = the PEB (crt/peb.h: image
+ *     base, image path, command line); LastErrorValue (0x68) is 0.
  *   - The stack is Windows' (docs/vm.md, "The user stack"): 1 MiB reserved, its top page
  *     committed, a guard page below; it grows a page at a time as the guard is touched,
  *     so frames larger than a page must probe downwards (-fstack-clash-protection).

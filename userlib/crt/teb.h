@@ -16,7 +16,7 @@
  * StackLimit, DeallocationStack and ClientId before the first instruction (crt0.S
  * describes process start), and moves StackLimit down as the stack grows through its
  * guard page (the kernel keeps its own copy of the bounds and never reads these back);
- * ProcessEnvironmentBlock is the kernel's to fill once a PEB exists. userlib owns
+ * ProcessEnvironmentBlock points at the PEB (crt/peb.h). userlib owns
  * LastErrorValue. Everything else stays zero for now.
  *
  * Host tests (RESERVOIR_HOST) have no TEB behind GS; they point __current_teb() at a

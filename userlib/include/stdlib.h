@@ -10,6 +10,9 @@
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
 
+/* The element count of an array, as Microsoft's C runtime defines it for C. */
+#define _countof(array) (sizeof(array) / sizeof((array)[0]))
+
 int atoi(const char *s);
 long atol(const char *s);
 long long atoll(const char *s);

@@ -135,4 +135,103 @@ WINBASEAPI DWORD WINAPI GetCurrentThreadId(void);
  */
 WINBASEAPI DECLSPEC_NORETURN void WINAPI ExitProcess(UINT uExitCode);
 
+/* ------------------------------------------------------------------------------------ */
+/* Everyday basics: memory macros, time, console handles, the command line, modules,     */
+/* debugging and the lstr* strings. The rules and their sources: docs/win32-basics.md.   */
+/* ------------------------------------------------------------------------------------ */
+
+/* minwinbase.h */
+#define MoveMemory       RtlMoveMemory
+#define CopyMemory       RtlCopyMemory
+#define FillMemory       RtlFillMemory
+#define ZeroMemory       RtlZeroMemory
+#define SecureZeroMemory RtlSecureZeroMemory
+
+/* Time (sysinfoapi.h, profileapi.h, synchapi.h). */
+#define INFINITE            0xFFFFFFFF      /* Sleep(INFINITE) never returns */
+#define WAIT_IO_COMPLETION  STATUS_USER_APC /* SleepEx: an APC ran (never, here) */
+
+WINBASEAPI DWORD WINAPI GetTickCount(void);             /* ms since boot, wraps at 49.7 days */
+WINBASEAPI ULONGLONG WINAPI GetTickCount64(void);
+WINBASEAPI BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
+WINBASEAPI BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *lpFrequency);
+WINBASEAPI void WINAPI Sleep(DWORD dwMilliseconds);
+WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+
+/* Console and file handles (processenv.h, fileapi.h, consoleapi.h, handleapi.h). */
+#define STD_INPUT_HANDLE  ((DWORD)-10)
+#define STD_OUTPUT_HANDLE ((DWORD)-11)
+#define STD_ERROR_HANDLE  ((DWORD)-12)
+
+#define ENABLE_PROCESSED_INPUT              0x0001
+#define ENABLE_LINE_INPUT                   0x0002
+#define ENABLE_ECHO_INPUT                   0x0004
+#define ENABLE_WINDOW_INPUT                 0x0008
+#define ENABLE_MOUSE_INPUT                  0x0010
+#define ENABLE_INSERT_MODE                  0x0020
+#define ENABLE_QUICK_EDIT_MODE              0x0040
+#define ENABLE_EXTENDED_FLAGS               0x0080
+#define ENABLE_VIRTUAL_TERMINAL_INPUT       0x0200
+#define ENABLE_PROCESSED_OUTPUT             0x0001
+#define ENABLE_WRAP_AT_EOL_OUTPUT           0x0002
+#define ENABLE_VIRTUAL_TERMINAL_PROCESSING  0x0004
+#define DISABLE_NEWLINE_AUTO_RETURN         0x0008
+#define ENABLE_LVB_GRID_WORLDWIDE           0x0010
+
+/* Microsoft Learn, "OVERLAPPED structure": 32 bytes on x64. */
+typedef struct _OVERLAPPED {
+    ULONG_PTR Internal;
+    ULONG_PTR InternalHigh;
+    union {
+        struct {
+            DWORD Offset;
+            DWORD OffsetHigh;
+        } DUMMYSTRUCTNAME;
+        PVOID Pointer;
+    } DUMMYUNIONNAME;
+    HANDLE hEvent;
+} OVERLAPPED, *LPOVERLAPPED;
+
+_Static_assert(sizeof(OVERLAPPED) == 32 && offsetof(OVERLAPPED, hEvent) == 24, "OVERLAPPED x64");
+
+WINBASEAPI HANDLE WINAPI GetStdHandle(DWORD nStdHandle);
+WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                                 LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                                LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI WriteConsoleA(HANDLE hConsoleOutput, const VOID *lpBuffer,
+                                     DWORD nNumberOfCharsToWrite,
+                                     LPDWORD lpNumberOfCharsWritten, LPVOID lpReserved);
+WINBASEAPI BOOL WINAPI GetConsoleMode(HANDLE hConsoleHandle, LPDWORD lpMode);
+WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
+#define WriteConsole WriteConsoleA
+
+/* The process and its image (processenv.h, libloaderapi.h, processthreadsapi.h). */
+WINBASEAPI LPSTR WINAPI GetCommandLineA(void);
+WINBASEAPI HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
+WINBASEAPI BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress,
+                                             SIZE_T dwSize);
+#define GetCommandLine  GetCommandLineA
+#define GetModuleHandle GetModuleHandleA
+
+/* Debugging (debugapi.h). */
+WINBASEAPI BOOL WINAPI IsDebuggerPresent(void);
+WINBASEAPI void WINAPI DebugBreak(void);
+WINBASEAPI void WINAPI OutputDebugStringA(LPCSTR lpOutputString);
+#define OutputDebugString OutputDebugStringA
+
+/* The lstr* strings (winbase.h). lstrcmp and lstrcmpi sort as CompareString does. */
+WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
+WINBASEAPI LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
+WINBASEAPI LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLength);
+WINBASEAPI LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2);
+#define lstrlen  lstrlenA
+#define lstrcpy  lstrcpyA
+#define lstrcpyn lstrcpynA
+#define lstrcat  lstrcatA
+#define lstrcmp  lstrcmpA
+#define lstrcmpi lstrcmpiA
+
 #endif

@@ -167,6 +167,54 @@ typedef union _ULARGE_INTEGER {
 
 #define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
 
+/* ------------------------------------------------------------------------------------ */
+/* Everyday helpers, where Windows' winnt.h has them (docs/win32-basics.md lists the      */
+/* sources). They stay macros, as on Windows: programs use them on any integer or array  */
+/* type and in constant expressions.                                                     */
+/* ------------------------------------------------------------------------------------ */
+
+/* The element count of an array (not of a pointer: that divides a pointer's size). */
+#define RTL_NUMBER_OF_V1(A) (sizeof(A) / sizeof((A)[0]))
+#define RTL_NUMBER_OF_V2(A) RTL_NUMBER_OF_V1(A)     /* C++ only checks the type on Windows */
+#define RTL_NUMBER_OF(A)    RTL_NUMBER_OF_V1(A)
+#define ARRAYSIZE(A)        RTL_NUMBER_OF_V2(A)
+
+/* The structure that holds `field` at `address`. */
+#define CONTAINING_RECORD(address, type, field) \
+    ((type *)((PCHAR)(address) - offsetof(type, field)))
+
+/* Windows spells it (P), which gcc's -Wall reports as a statement with no effect. */
+#define UNREFERENCED_PARAMETER(P)          ((void)(P))
+#define DBG_UNREFERENCED_PARAMETER(P)      ((void)(P))
+#define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
+
+/* A compile-time assertion, at file or block scope (Windows: a negative array size). */
+#define C_ASSERT(e) _Static_assert(e, "C_ASSERT(" #e ")")
+
+/* The Rtl memory macros; ZeroMemory and friends (winbase.h) are these. */
+#define RtlEqualMemory(Destination, Source, Length) \
+    (!__builtin_memcmp((Destination), (Source), (Length)))
+#define RtlMoveMemory(Destination, Source, Length) \
+    __builtin_memmove((Destination), (Source), (Length))
+#define RtlCopyMemory(Destination, Source, Length) \
+    __builtin_memcpy((Destination), (Source), (Length))
+#define RtlFillMemory(Destination, Length, Fill) \
+    __builtin_memset((Destination), (Fill), (Length))
+#define RtlZeroMemory(Destination, Length) __builtin_memset((Destination), 0, (Length))
+
+/*
+ * Zeroes cnt bytes at ptr and returns ptr, even when the compiler can see that nothing
+ * reads the memory afterwards (a password about to go out of scope): the empty asm
+ * takes ptr and clobbers memory, so the compiler must assume it reads the bytes, and
+ * the memset before it cannot be dropped.
+ */
+FORCEINLINE PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
+{
+    __builtin_memset(ptr, 0, cnt);
+    __asm__ volatile("" : : "r"(ptr) : "memory");
+    return ptr;
+}
+
 _Static_assert(sizeof(DWORD) == 4 && sizeof(LONG) == 4 && sizeof(ULONG) == 4 &&
                sizeof(BOOL) == 4 && sizeof(WORD) == 2 && sizeof(WCHAR) == 2,
                "Windows' fixed-width types");
@@ -260,6 +308,7 @@ _Static_assert(offsetof(MEMORY_BASIC_INFORMATION, AllocationProtect) == 16 &&
 #define DBG_TERMINATE_THREAD             ((DWORD)0x40010003)
 #define DBG_TERMINATE_PROCESS            ((DWORD)0x40010004)
 #define DBG_CONTROL_C                    ((DWORD)0x40010005)
+#define DBG_PRINTEXCEPTION_C             ((DWORD)0x40010006)
 #define DBG_CONTROL_BREAK                ((DWORD)0x40010008)
 #define STATUS_GUARD_PAGE_VIOLATION      ((DWORD)0x80000001)
 #define STATUS_DATATYPE_MISALIGNMENT     ((DWORD)0x80000002)

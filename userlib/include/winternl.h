@@ -26,6 +26,14 @@ typedef LONG NTSTATUS, *PNTSTATUS;
 #define NtCurrentProcess() ((HANDLE)(LONG_PTR)-1)
 #define NtCurrentThread()  ((HANDLE)(LONG_PTR)-2)
 
+/* Microsoft Learn, "UNICODE_STRING structure": lengths in bytes, Length without the
+   terminating NUL (which the string need not have). */
+typedef struct _UNICODE_STRING {
+    USHORT Length;
+    USHORT MaximumLength;
+    PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+
 typedef struct _CLIENT_ID {
     HANDLE UniqueProcess;
     HANDLE UniqueThread;
@@ -90,5 +98,10 @@ NTSYSAPI NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS System
                                                  PVOID SystemInformation,
                                                  ULONG SystemInformationLength,
                                                  PULONG ReturnLength);
+/* The clock: ticks since boot and ticks per second; a wait, negative = relative in 100 ns
+   units, 0 = yield, (LONGLONG)0x8000000000000000 = forever (docs/win32-basics.md). */
+NTSYSAPI NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCounter,
+                                                  PLARGE_INTEGER PerformanceFrequency);
+NTSYSAPI NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
 
 #endif

@@ -16,4 +16,8 @@ DWORD __base_set_last_nt_error(NTSTATUS status);
 /* Windows x64's allocation granularity: reservations start on 64 KiB boundaries. */
 #define KERNEL32_ALLOCATION_GRANULARITY 0x10000ul
 
+/* console.c: closes one of the console's standard handles; 1 if h was one and open,
+   0 otherwise (nothing changes then). CloseHandle's part for console handles. */
+int __console_handle_close(HANDLE h);
+
 #endif

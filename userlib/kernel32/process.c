@@ -32,6 +32,23 @@ DWORD WINAPI GetCurrentThreadId(void)
 }
 
 /*
+ * FlushInstructionCache (Microsoft Learn, "FlushInstructionCache function"): x86 keeps
+ * instruction fetches coherent with stores, so there is nothing to flush, and the call
+ * succeeds for the current process. Any other handle is ERROR_INVALID_HANDLE: only the
+ * pseudo handle names a process here (Wine accepts any handle).
+ */
+BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress, SIZE_T dwSize)
+{
+    (void)lpBaseAddress;
+    (void)dwSize;
+    if (hProcess != GetCurrentProcess()) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
  * On Windows, ExitProcess sends DLL_PROCESS_DETACH to every DLL before the process ends,
  * and the C runtime's detach writes out the stdio buffers; the C atexit handlers are
  * exit()'s business, not ExitProcess's. With the C library linked in statically there is

@@ -14,4 +14,12 @@
 #define CONSOLE_WRITE_MAX ((SIZE_T)1 << 20)
 NTSTATUS __sys_console_write(const char *buffer, SIZE_T length);
 
+/*
+ * SYS_DEBUG_PRINT: writes length bytes to the kernel's log (the serial console), on a
+ * line of their own, never to the program's output. STATUS_INVALID_PARAMETER above
+ * DEBUG_PRINT_MAX bytes, STATUS_ACCESS_VIOLATION for an unreadable buffer.
+ */
+#define DEBUG_PRINT_MAX ((SIZE_T)512)
+NTSTATUS __sys_debug_print(const char *buffer, SIZE_T length);
+
 #endif

@@ -19,8 +19,11 @@
     X(NtContinue,               7, SYS_NT_CONTINUE)                               \
     X(NtRaiseException,         8, SYS_NT_RAISE_EXCEPTION)                        \
     X(NtQuerySystemInformation, 9, SYS_NT_QUERY_SYSTEM_INFORMATION)                \
-    X(__sys_set_exception_dispatcher, 10, SYS_SET_EXCEPTION_DISPATCHER)
+    X(__sys_set_exception_dispatcher, 10, SYS_SET_EXCEPTION_DISPATCHER)           \
+    X(NtQueryPerformanceCounter, 11, SYS_NT_QUERY_PERFORMANCE_COUNTER)            \
+    X(NtDelayExecution,         12, SYS_NT_DELAY_EXECUTION)                       \
+    X(__sys_debug_print,        13, SYS_DEBUG_PRINT)
 
-#define RESERVOIR_SYSCALL_COUNT 11
+#define RESERVOIR_SYSCALL_COUNT 14
 
 #endif
