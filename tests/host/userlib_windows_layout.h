@@ -41,6 +41,10 @@ LAYOUT(MEMORY_BASIC_INFORMATION, State, 0x20);
 LAYOUT(MEMORY_BASIC_INFORMATION, Protect, 0x24);
 LAYOUT(MEMORY_BASIC_INFORMATION, Type, 0x28);
 
+/* LIST_ENTRY and SINGLE_LIST_ENTRY: links of two and one pointers. */
+_Static_assert(sizeof(LIST_ENTRY) == 16 && sizeof(SINGLE_LIST_ENTRY) == 8, "list entries");
+LAYOUT(LIST_ENTRY, Blink, 8);
+
 /* SYSTEM_INFO: 48 bytes, the architecture sharing its bytes with dwOemId. */
 _Static_assert(sizeof(SYSTEM_INFO) == 48, "SYSTEM_INFO size");
 LAYOUT(SYSTEM_INFO, dwOemId, 0);
